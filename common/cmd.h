@@ -22,11 +22,11 @@ struct du_cmd {
 
 struct du_tool {
 	const char *name;
-	const char *summary;		/* one line: what the tool is for */
+	const char *summary; /* one line: what the tool is for */
 	const struct du_cmd *const *cmds;
 	size_t ncmds;
 	const struct argp *global_argp; /* tool-wide options, or NULL */
-	void *global_input;		/* input for global_argp */
+	void *global_input; /* input for global_argp */
 };
 
 int du_tool_main(const struct du_tool *tool, int argc, char **argv);

@@ -48,7 +48,8 @@ int du_fdref_parse(const char *spec, struct du_fdref *ref)
 	if (!pidstr)
 		return -ENOMEM;
 	*ref = (struct du_fdref){ .kind = DU_FDREF_REMOTE };
-	if (du_parse_nonneg_int(pidstr, &pid) || pid == 0 || du_parse_nonneg_int(colon + 1, &ref->fd))
+	if (du_parse_nonneg_int(pidstr, &pid) || pid == 0 ||
+	    du_parse_nonneg_int(colon + 1, &ref->fd))
 		return -EINVAL;
 	ref->pid = pid;
 	return 0;
@@ -70,16 +71,19 @@ static int open_remote(const char *spec, const struct du_fdref *ref)
 	if (fd >= 0)
 		return fd;
 	if (err == EPERM)
-		du_report(err, "%s: cannot take fd %d from process %d (needs ptrace access: same user "
+		du_report(err,
+			  "%s: cannot take fd %d from process %d (needs ptrace access: same user "
 			  "and kernel.yama.ptrace_scope permitting, or CAP_SYS_PTRACE)",
 			  spec, ref->fd, (int)ref->pid);
 	else if (err == EBADF)
 		du_report(err, "%s: process %d has no fd %d", spec, (int)ref->pid, ref->fd);
 	else if (err == ENOSYS)
-		du_report(err, "%s: pidfd_getfd() is not supported by this kernel (needs Linux 5.6)",
+		du_report(err,
+			  "%s: pidfd_getfd() is not supported by this kernel (needs Linux 5.6)",
 			  spec);
 	else
-		du_report(err, "%s: cannot take fd %d from process %d", spec, ref->fd, (int)ref->pid);
+		du_report(err, "%s: cannot take fd %d from process %d", spec, ref->fd,
+			  (int)ref->pid);
 	return -err;
 }
 

@@ -25,8 +25,8 @@ enum du_fdref_kind {
 
 struct du_fdref {
 	enum du_fdref_kind kind;
-	int fd;		/* INHERITED: the fd; REMOTE: FD in the other process */
-	pid_t pid;	/* REMOTE only */
+	int fd; /* INHERITED: the fd; REMOTE: FD in the other process */
+	pid_t pid; /* REMOTE only */
 	const char *path; /* PATH only; points into the parsed string */
 };
 

@@ -39,7 +39,8 @@ int du_probe_open(struct du_probe *p, const char *path, int flags)
 void du_probe_ioctl_errno(struct du_probe *p, const char *ioctl_name, int err, const int *known)
 {
 	if (err == ENOTTY || err == ENOSYS) {
-		du_probe_set(p, DU_FEATURE_MISSING, "%s returns %s", ioctl_name, strerrorname_np(err));
+		du_probe_set(p, DU_FEATURE_MISSING, "%s returns %s", ioctl_name,
+			     strerrorname_np(err));
 		return;
 	}
 	for (; *known; known++) {
@@ -69,8 +70,7 @@ enum { COL_NAME, COL_STATE, COL_REASON, COL_KCONFIG, COL_DESCRIPTION };
 static const struct du_colinfo feature_columns[] = {
 	[COL_NAME] = { "NAME", 0, 0, SCOLS_JSON_STRING, "feature identifier" },
 	[COL_STATE] = { "STATE", 0, 0, SCOLS_JSON_STRING, "present, missing or unknown" },
-	[COL_REASON] = { "REASON", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
-			 "how the probe decided" },
+	[COL_REASON] = { "REASON", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "how the probe decided" },
 	[COL_KCONFIG] = { "KCONFIG", 0, 0, SCOLS_JSON_STRING, "what provides the feature" },
 	[COL_DESCRIPTION] = { "DESCRIPTION", 0, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			      "what the feature is for" },
@@ -112,10 +112,8 @@ static const struct argp_option features_options[] = {
 	{ 0 }
 };
 
-static const struct argp_child features_children[] = {
-	{ &du_output_argp, 0, "Output:", 0 },
-	{ 0 }
-};
+static const struct argp_child features_children[] = { { &du_output_argp, 0, "Output:", 0 },
+						       { 0 } };
 
 static const struct argp features_argp = {
 	.options = features_options,

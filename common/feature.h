@@ -26,8 +26,8 @@ struct du_probe {
 };
 
 struct du_feature {
-	const char *name;	/* stable identifier, e.g. "syncobj-dev" */
-	const char *kconfig;	/* CONFIG_ symbol or kernel version that provides it */
+	const char *name; /* stable identifier, e.g. "syncobj-dev" */
+	const char *kconfig; /* CONFIG_ symbol or kernel version that provides it */
 	const char *description;
 	void (*probe)(struct du_probe *p);
 };

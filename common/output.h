@@ -23,9 +23,9 @@
 
 struct du_colinfo {
 	const char *name;
-	double whint;	/* width hint, as for scols_table_new_column() */
-	int flags;	/* SCOLS_FL_* */
-	int json_type;	/* SCOLS_JSON_* */
+	double whint; /* width hint, as for scols_table_new_column() */
+	int flags; /* SCOLS_FL_* */
+	int json_type; /* SCOLS_JSON_* */
 	const char *help;
 };
 

@@ -224,7 +224,8 @@ int du_maps_parse_line(char *line, struct du_maps_entry *e)
 	if (nl)
 		*nl = '\0';
 	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu%n", &start, &end, e->perms, &offset,
-		   &e->dev_major, &e->dev_minor, &inode, &n) != 7 || n == 0)
+		   &e->dev_major, &e->dev_minor, &inode, &n) != 7 ||
+	    n == 0)
 		return -EINVAL;
 	if (line[n] && line[n] != ' ')
 		return -EINVAL;

@@ -92,7 +92,9 @@ static int cmd_features_run(int argc, char **argv)
 }
 
 static const struct du_cmd cmd_features = {
-	"features", cmd_features_run, "report which kernel dma-heap features are available",
+	"features",
+	cmd_features_run,
+	"report which kernel dma-heap features are available",
 };
 
 static const struct du_cmd *const commands[] = {

@@ -41,7 +41,8 @@ static void probe_noiommu(struct du_probe *p)
 		du_probe_set(p, DU_FEATURE_PRESENT, "enable_unsafe_noiommu_mode=Y");
 	else
 		du_probe_set(p, DU_FEATURE_MISSING,
-			     "enable_unsafe_noiommu_mode=%s (boot with vfio.enable_unsafe_noiommu_mode=1)",
+			     "enable_unsafe_noiommu_mode=%s (boot with "
+			     "vfio.enable_unsafe_noiommu_mode=1)",
 			     v);
 }
 
@@ -57,7 +58,9 @@ static int cmd_features_run(int argc, char **argv)
 }
 
 static const struct du_cmd cmd_features = {
-	"features", cmd_features_run, "report which kernel VFIO DMABUF features are available",
+	"features",
+	cmd_features_run,
+	"report which kernel VFIO DMABUF features are available",
 };
 
 static const struct du_cmd *const commands[] = {

@@ -27,26 +27,26 @@ static inline bool tap_ok(bool cond, const char *what)
 
 #define CHECK(cond) tap_ok((cond), #cond)
 
-#define CHECK_INT(expected, seen, what)                                                          \
-	do {                                                                                     \
-		long long e_ = (expected), s_ = (seen);                                          \
-		if (!tap_ok(e_ == s_, what))                                                     \
-			printf("#   expected %lld, seen %lld\n", e_, s_);                        \
+#define CHECK_INT(expected, seen, what)                                                            \
+	do {                                                                                       \
+		long long e_ = (expected), s_ = (seen);                                            \
+		if (!tap_ok(e_ == s_, what))                                                       \
+			printf("#   expected %lld, seen %lld\n", e_, s_);                          \
 	} while (0)
 
-#define CHECK_U64(expected, seen, what)                                                          \
-	do {                                                                                     \
-		unsigned long long e_ = (expected), s_ = (seen);                                 \
-		if (!tap_ok(e_ == s_, what))                                                     \
-			printf("#   expected %llu, seen %llu\n", e_, s_);                        \
+#define CHECK_U64(expected, seen, what)                                                            \
+	do {                                                                                       \
+		unsigned long long e_ = (expected), s_ = (seen);                                   \
+		if (!tap_ok(e_ == s_, what))                                                       \
+			printf("#   expected %llu, seen %llu\n", e_, s_);                          \
 	} while (0)
 
-#define CHECK_STR(expected, seen, what)                                                          \
-	do {                                                                                     \
-		const char *e_ = (expected), *s_ = (seen);                                       \
-		if (!tap_ok(s_ && !strcmp(e_, s_), what))                                        \
-			printf("#   expected \"%s\"\n#   seen     \"%s\"\n", e_,                  \
-			       s_ ? s_ : "(null)");                                              \
+#define CHECK_STR(expected, seen, what)                                                            \
+	do {                                                                                       \
+		const char *e_ = (expected), *s_ = (seen);                                         \
+		if (!tap_ok(s_ && !strcmp(e_, s_), what))                                          \
+			printf("#   expected \"%s\"\n#   seen     \"%s\"\n", e_,                   \
+			       s_ ? s_ : "(null)");                                                \
 	} while (0)
 
 static inline int tap_done(void)

@@ -11,8 +11,8 @@
 
 static void test_parse(void)
 {
-	static const char *const bad[] = { "", "-1", "3x", "x", ":", "12:", ":4", "0:3",
-					   "1:-2", "1:2:3", "99999999999", "0x3" };
+	static const char *const bad[] = { "",	 "-1",	"3x",	"x",	 ":",		"12:",
+					   ":4", "0:3", "1:-2", "1:2:3", "99999999999", "0x3" };
 	struct du_fdref r;
 
 	CHECK_INT(0, du_fdref_parse("3", &r), "inherited fd parses");

@@ -64,8 +64,8 @@ int main(void)
 	expect(&(struct mode){ 0 }, "FD NAME\n 5 fb 0\n12 cursor\n", "default columns, table");
 	expect(&(struct mode){ .raw = true }, "FD NAME\n5 fb\\x200\n12 cursor\n",
 	       "raw output escapes blanks");
-	expect(&(struct mode){ .noheadings = true, .columns = "size,fd" },
-	       " 4096  5\n16384 12\n", "-o replaces defaults, case-insensitive, in order");
+	expect(&(struct mode){ .noheadings = true, .columns = "size,fd" }, " 4096  5\n16384 12\n",
+	       "-o replaces defaults, case-insensitive, in order");
 	expect(&(struct mode){ .raw = true, .noheadings = true, .columns = "+SIZE" },
 	       "5 fb\\x200 4096\n12 cursor 16384\n", "+LIST appends to the defaults");
 	expect(&(struct mode){ .json = true, .columns = "FD,NAME" },
