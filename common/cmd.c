@@ -21,6 +21,17 @@ static void print_version(FILE *fp, struct argp_state *state)
 	fprintf(fp, "%s (dmabuf-utils) %s\n", current_tool->name, DU_VERSION);
 }
 
+static int features_run(int argc, char **argv)
+{
+	return du_features_run(current_tool->features, current_tool->nfeatures, argc, argv);
+}
+
+static const struct du_cmd features_cmd = {
+	"features",
+	features_run,
+	"report which kernel features this tool can use",
+};
+
 static char *build_doc(const struct du_tool *tool)
 {
 	size_t len = 0;
@@ -34,6 +45,8 @@ static char *build_doc(const struct du_tool *tool)
 	fprintf(fp, "Commands:\n");
 	for (size_t i = 0; i < tool->ncmds; i++)
 		fprintf(fp, "  %-18s %s\n", tool->cmds[i]->name, tool->cmds[i]->help);
+	if (tool->nfeatures)
+		fprintf(fp, "  %-18s %s\n", features_cmd.name, features_cmd.help);
 	fprintf(fp, "\nRun '%s COMMAND --help' for the options of a command.\n\n", tool->name);
 	fprintf(fp, "Exit status: 0 success, 1 operation failed, 2 usage error, "
 		    "3 kernel feature missing, 4 timed out.\n");
@@ -76,6 +89,8 @@ const struct du_cmd *du_tool_find_cmd(const struct du_tool *tool, const char *na
 	for (size_t i = 0; i < tool->ncmds; i++)
 		if (streq(tool->cmds[i]->name, name))
 			return tool->cmds[i];
+	if (tool->nfeatures && streq(name, features_cmd.name))
+		return &features_cmd;
 	return NULL;
 }
 

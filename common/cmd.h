@@ -7,12 +7,15 @@
  * the first non-option argument, looks that up in the table and runs it
  * with argv[0] set to "tool command", so each subcommand parses its own
  * options with its own struct argp and its --help names it.  The command
- * list in --help is generated from the same table.
+ * list in --help is generated from the same table.  A tool with a features
+ * table gets the `features` command for free.
  */
 #ifndef DU_CMD_H
 #define DU_CMD_H
 
 #include <argp.h>
+
+#include "feature.h"
 
 struct du_cmd {
 	const char *name;
@@ -27,6 +30,9 @@ struct du_tool {
 	size_t ncmds;
 	const struct argp *global_argp; /* tool-wide options, or NULL */
 	void *global_input; /* input for global_argp */
+	/* Kernel features the tool probes; they give it a `features` command. */
+	const struct du_feature *features;
+	size_t nfeatures;
 };
 
 int du_tool_main(const struct du_tool *tool, int argc, char **argv);

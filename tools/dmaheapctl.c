@@ -86,26 +86,11 @@ static const struct du_feature features[] = {
 	  "dma-buf memory shown and charged in memory.stat", probe_memcg_dmabuf },
 };
 
-static int cmd_features_run(int argc, char **argv)
-{
-	return du_features_run(features, ARRAY_SIZE(features), argc, argv);
-}
-
-static const struct du_cmd cmd_features = {
-	"features",
-	cmd_features_run,
-	"report which kernel dma-heap features are available",
-};
-
-static const struct du_cmd *const commands[] = {
-	&cmd_features,
-};
-
 static const struct du_tool tool = {
 	.name = "dmaheapctl",
 	.summary = "List dma-heaps, allocate buffers charged to a cgroup, audit dma-buf memory.",
-	.cmds = commands,
-	.ncmds = ARRAY_SIZE(commands),
+	.features = features,
+	.nfeatures = ARRAY_SIZE(features),
 };
 
 int main(int argc, char **argv)

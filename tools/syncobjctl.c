@@ -74,26 +74,11 @@ static const struct du_feature features[] = {
 	  "software sync_file timelines for tests (debugfs sync/sw_sync)", probe_sw_sync },
 };
 
-static int cmd_features_run(int argc, char **argv)
-{
-	return du_features_run(features, ARRAY_SIZE(features), argc, argv);
-}
-
-static const struct du_cmd cmd_features = {
-	"features",
-	cmd_features_run,
-	"report which kernel syncobj features are available",
-};
-
-static const struct du_cmd *const commands[] = {
-	&cmd_features,
-};
-
 static const struct du_tool tool = {
 	.name = "syncobjctl",
 	.summary = "Create, signal, wait on and inspect DRM syncobjs.",
-	.cmds = commands,
-	.ncmds = ARRAY_SIZE(commands),
+	.features = features,
+	.nfeatures = ARRAY_SIZE(features),
 };
 
 int main(int argc, char **argv)

@@ -52,26 +52,11 @@ static const struct du_feature features[] = {
 	  "vfio-pci without an IOMMU (unsafe; test machines)", probe_noiommu },
 };
 
-static int cmd_features_run(int argc, char **argv)
-{
-	return du_features_run(features, ARRAY_SIZE(features), argc, argv);
-}
-
-static const struct du_cmd cmd_features = {
-	"features",
-	cmd_features_run,
-	"report which kernel VFIO DMABUF features are available",
-};
-
-static const struct du_cmd *const commands[] = {
-	&cmd_features,
-};
-
 static const struct du_tool tool = {
 	.name = "vfiobarctl",
 	.summary = "Export vfio-pci BAR ranges as DMABUFs, map, vend and revoke them.",
-	.cmds = commands,
-	.ncmds = ARRAY_SIZE(commands),
+	.features = features,
+	.nfeatures = ARRAY_SIZE(features),
 };
 
 int main(int argc, char **argv)
