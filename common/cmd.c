@@ -75,7 +75,8 @@ static error_t global_parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no command given");
+		if (!g->tool->run_no_command)
+			argp_error(state, "no command given");
 		break;
 	default:
 		(void)arg;
@@ -133,6 +134,8 @@ int du_tool_main(const struct du_tool *tool, int argc, char **argv)
 	}
 
 	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &g);
+	if (g.cmd_index < 0)
+		return tool->run_no_command(tool->global_input);
 	cmd = du_tool_find_cmd(tool, argv[g.cmd_index]);
 	if (!cmd)
 		du_usage_error("unknown command: %s", argv[g.cmd_index]);
