@@ -33,6 +33,8 @@ struct du_tool {
 	/* Kernel features the tool probes; they give it a `features` command. */
 	const struct du_feature *features;
 	size_t nfeatures;
+	/* Run when no command is given (e.g. a batch mode), or NULL: usage error. */
+	int (*run_no_command)(void *global_input);
 };
 
 int du_tool_main(const struct du_tool *tool, int argc, char **argv);
