@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for common/reconcile.c: attributing buffers to cgroups so
+ * that every cgroup's charged bytes are explained exactly.
+ */
+#include <stdio.h>
+
+#include "reconcile.h"
+#include "tap.h"
+
+#define K 4096ULL
+
+static void test_holders(void)
+{
+	/* A holds 1 (4K) and shares 2 (8K) with B; B is charged for 2. */
+	size_t h1[] = { 0 }, h2[] = { 0, 1 };
+	struct du_rc_group g[] = { { .charged = 1 * K }, { .charged = 2 * K } };
+	struct du_rc_item it[] = {
+		{ .size = 1 * K, .holders = h1, .nholders = 1 },
+		{ .size = 2 * K, .holders = h2, .nholders = 2 },
+	};
+
+	CHECK(du_reconcile(g, 2, it, 2, DU_RC_BUDGET));
+	CHECK_INT(0, it[0].group, "1 charged to its holder A");
+	CHECK_INT(1, it[1].group, "shared 2 charged to B, its other holder");
+	CHECK_INT(DU_RC_HOLDER, it[1].how, "by a holder");
+	CHECK_U64(1 * K, g[0].attributed, "A attributed");
+	CHECK_U64(2 * K, g[1].attributed, "B attributed");
+}
+
+static void test_uncharged_and_elsewhere(void)
+{
+	/*
+	 * A holds 1 (4K, uncharged: A is charged 0) and 2 (16K), which was
+	 * allocated on behalf of B (charged 16K) that holds nothing; 3 (8K) is
+	 * held by nobody and charged to C.  4 (8K) is a DRM buffer: never charged.
+	 */
+	size_t ha[] = { 0 };
+	struct du_rc_group g[] = { { .charged = 0 }, { .charged = 4 * K }, { .charged = 2 * K } };
+	struct du_rc_item it[] = {
+		{ .size = 1 * K, .holders = ha, .nholders = 1 },
+		{ .size = 4 * K, .holders = ha, .nholders = 1 },
+		{ .size = 2 * K },
+		{ .size = 2 * K, .holders = ha, .nholders = 1, .never_charged = true },
+	};
+
+	CHECK(du_reconcile(g, 3, it, 4, DU_RC_BUDGET));
+	CHECK_INT(-1, it[0].group, "1 uncharged");
+	CHECK_INT(DU_RC_UNCHARGED, it[0].how, "1 how");
+	CHECK_INT(1, it[1].group, "2 charged to B");
+	CHECK_INT(DU_RC_ELSEWHERE, it[1].how, "2 charged where no holder is");
+	CHECK_INT(2, it[2].group, "3 charged to C");
+	CHECK_INT(-1, it[3].group, "the DRM buffer stays uncharged");
+	CHECK_U64(0, g[0].attributed, "A");
+	CHECK_U64(4 * K, g[1].attributed, "B");
+	CHECK_U64(2 * K, g[2].attributed, "C");
+}
+
+static void test_backtracking(void)
+{
+	/*
+	 * Buffers of 3, 2, 2 and 2 pages, all shared by A (charged 4 pages) and
+	 * B (5 pages).  The search first puts the 3-page buffer into A, where
+	 * the 2-page ones cannot complete it; it has to back up and put it
+	 * into B.
+	 */
+	size_t hab[] = { 0, 1 };
+	struct du_rc_group g[] = { { .charged = 4 * K }, { .charged = 5 * K } };
+	struct du_rc_item it[] = {
+		{ .size = 3 * K, .holders = hab, .nholders = 2 },
+		{ .size = 2 * K, .holders = hab, .nholders = 2 },
+		{ .size = 2 * K, .holders = hab, .nholders = 2 },
+		{ .size = 2 * K, .holders = hab, .nholders = 2 },
+	};
+
+	CHECK(du_reconcile(g, 2, it, 4, DU_RC_BUDGET));
+	CHECK_INT(1, it[0].group, "3-page buffer ends up in B");
+	CHECK_U64(4 * K, g[0].attributed, "A exact");
+	CHECK_U64(5 * K, g[1].attributed, "B exact");
+}
+
+static void test_mismatch(void)
+{
+	/* A is charged 12K but holds only 4K: no assignment explains 8K. */
+	size_t ha[] = { 0 };
+	struct du_rc_group g[] = { { .charged = 3 * K }, { .charged = 0 } };
+	struct du_rc_item it[] = { { .size = 1 * K, .holders = ha, .nholders = 1 } };
+
+	CHECK(!du_reconcile(g, 2, it, 1, DU_RC_BUDGET));
+	CHECK_INT(0, it[0].group, "greedy keeps the buffer with its holder");
+	CHECK_U64(1 * K, g[0].attributed, "attributed 4K of 12K");
+
+	/* Odd sizes nothing adds up to: still inexact, nothing overfilled. */
+	struct du_rc_group g2[] = { { .charged = 5 * K } };
+	struct du_rc_item it2[] = {
+		{ .size = 2 * K, .holders = ha, .nholders = 1 },
+		{ .size = 2 * K, .holders = ha, .nholders = 1 },
+		{ .size = 2 * K, .holders = ha, .nholders = 1 },
+	};
+
+	CHECK(!du_reconcile(g2, 1, it2, 3, DU_RC_BUDGET));
+	CHECK_U64(4 * K, g2[0].attributed, "greedy fills 4 of 5 pages");
+}
+
+static void test_budget(void)
+{
+	/* 40 equal buffers, a figure no subset reaches: the budget stops the search. */
+	size_t hab[] = { 0, 1 };
+	struct du_rc_group g[] = { { .charged = 41 * K }, { .charged = 40 * K } };
+	struct du_rc_item it[40];
+
+	for (int i = 0; i < 40; i++)
+		it[i] = (struct du_rc_item){ .size = 2 * K, .holders = hab, .nholders = 2 };
+	CHECK(!du_reconcile(g, 2, it, 40, 10000));
+	CHECK(g[0].attributed <= g[0].charged && g[1].attributed <= g[1].charged);
+}
+
+static void test_empty(void)
+{
+	struct du_rc_group g[] = { { .charged = 0 } };
+
+	CHECK(du_reconcile(g, 1, NULL, 0, DU_RC_BUDGET));
+	g[0].charged = K;
+	CHECK(!du_reconcile(g, 1, NULL, 0, DU_RC_BUDGET));
+	CHECK(du_reconcile(NULL, 0, NULL, 0, DU_RC_BUDGET));
+}
+
+int main(void)
+{
+	test_holders();
+	test_uncharged_and_elsewhere();
+	test_backtracking();
+	test_mismatch();
+	test_budget();
+	test_empty();
+	return tap_done();
+}
