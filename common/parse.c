@@ -201,17 +201,28 @@ void du_format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "BKMGTPE";
 	size_t i = 0;
-	uint64_t rem = 0;
+	uint64_t unit = 1, tenths;
 
-	while (bytes >= 1024 && i < sizeof(units) - 2) {
-		rem = bytes % 1024;
-		bytes /= 1024;
+	while (bytes / unit >= 1024 && i < sizeof(units) - 2) {
+		unit *= 1024;
 		i++;
 	}
-	if (i == 0)
+	if (i == 0) {
 		snprintf(buf, len, "%llu", (unsigned long long)bytes);
-	else if (rem == 0)
-		snprintf(buf, len, "%llu%c", (unsigned long long)bytes, units[i]);
-	else
-		snprintf(buf, len, "%.1f%c", bytes + rem / 1024.0, units[i]);
+		return;
+	}
+	/* Exact only if no bit below the unit is set, not just the last 10. */
+	if (bytes % unit == 0) {
+		snprintf(buf, len, "%llu%c", (unsigned long long)(bytes / unit), units[i]);
+		return;
+	}
+	/* One decimal, rounded; 1023.96K is shown as 1.0M, not 1024.0K. */
+	tenths = bytes / unit * 10 + (bytes % unit * 10 + unit / 2) / unit;
+	if (tenths >= 10240 && i < sizeof(units) - 2) {
+		unit *= 1024;
+		i++;
+		tenths = bytes / unit * 10 + (bytes % unit * 10 + unit / 2) / unit;
+	}
+	snprintf(buf, len, "%llu.%llu%c", (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10), units[i]);
 }
