@@ -158,6 +158,7 @@ static bool search_exact(struct search *s, unsigned long budget)
 	return false;
 }
 
+/* Fallback: holders' cgroups while the buffer fits, then any cgroup it fits in. */
 static void greedy(struct search *s)
 {
 	for (size_t g = 0; g < s->ngroups; g++)
@@ -168,6 +169,22 @@ static void greedy(struct search *s)
 
 		for (size_t h = 0; !it->never_charged && h < it->nholders; h++) {
 			size_t g = it->holders[h];
+
+			if (s->left[g] >= it->size && (best < 0 || s->left[g] > s->left[best]))
+				best = (long)g;
+		}
+		s->taken[k] = best;
+		if (best >= 0)
+			s->left[best] -= it->size;
+	}
+	for (size_t k = 0; k < s->nitems; k++) {
+		const struct du_rc_item *it = &s->items[s->order[k]];
+		long best = -1;
+
+		if (s->taken[k] >= 0 || it->never_charged)
+			continue;
+		for (size_t c = 0; c < s->ncharged; c++) {
+			size_t g = s->charged[c];
 
 			if (s->left[g] >= it->size && (best < 0 || s->left[g] > s->left[best]))
 				best = (long)g;

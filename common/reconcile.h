@@ -15,9 +15,9 @@
  *
  * This is a subset-sum search, bounded by a step budget.  If it finds no
  * exact assignment (none exists, or the budget ran out), the result is a
- * greedy one (buffers go to a holder's cgroup while they fit, else nowhere)
- * and the differences between charged and attributed bytes are the
- * mismatches to report.  An exact assignment proves the figures are
+ * greedy one (buffers go to a holder's cgroup while they fit, then to any
+ * cgroup they fit in, else nowhere) and the differences between charged and
+ * attributed bytes are the mismatches to report.  An exact assignment proves the figures are
  * consistent; it need not be the only one that is.
  */
 #ifndef DU_RECONCILE_H

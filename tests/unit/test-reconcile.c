@@ -4,6 +4,7 @@
  * that every cgroup's charged bytes are explained exactly.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "reconcile.h"
 #include "tap.h"
@@ -125,6 +126,88 @@ static void test_empty(void)
 	CHECK(du_reconcile(NULL, 0, NULL, 0, DU_RC_BUDGET));
 }
 
+/* Exhaustive check: is there an assignment (holders, none, or elsewhere) that fits exactly? */
+static bool brute(const struct du_rc_group *g, size_t ng, const struct du_rc_item *it, size_t ni,
+		  size_t k, uint64_t *left)
+{
+	if (k == ni) {
+		for (size_t i = 0; i < ng; i++)
+			if (left[i])
+				return false;
+		return true;
+	}
+	if (brute(g, ng, it, ni, k + 1, left))
+		return true;
+	for (size_t i = 0; !it[k].never_charged && i < ng; i++) {
+		if (left[i] < it[k].size)
+			continue;
+		left[i] -= it[k].size;
+		if (brute(g, ng, it, ni, k + 1, left)) {
+			left[i] += it[k].size;
+			return true;
+		}
+		left[i] += it[k].size;
+	}
+	return false;
+}
+
+/*
+ * Random small instances against the exhaustive search: du_reconcile is
+ * exact exactly when an exact assignment exists, and an exact result adds up.
+ */
+static void test_random(void)
+{
+	static size_t holders[9][3];
+	unsigned int seed = 12345;
+	int agree = 0, sound = 0, feasible = 0;
+	const int runs = 3000;
+
+	for (int run = 0; run < runs; run++) {
+		struct du_rc_group g[3] = { { 0 } };
+		struct du_rc_item it[9];
+		uint64_t left[3];
+		size_t ng = 1 + rand_r(&seed) % 3, ni = rand_r(&seed) % 9;
+		bool exact, want;
+
+		for (size_t k = 0; k < ni; k++) {
+			size_t nh = rand_r(&seed) % (ng + 1);
+
+			for (size_t h = 0; h < nh; h++)
+				holders[k][h] = h;
+			it[k] = (struct du_rc_item){ .size = (1 + rand_r(&seed) % 4) * K,
+						     .holders = holders[k],
+						     .nholders = nh,
+						     .never_charged = rand_r(&seed) % 8 == 0 };
+			/* Half the time build the figures from a real assignment. */
+			if (run % 2 == 0 && !it[k].never_charged && rand_r(&seed) % 3)
+				g[rand_r(&seed) % ng].charged += it[k].size;
+		}
+		if (run % 2)
+			for (size_t i = 0; i < ng; i++)
+				g[i].charged = (rand_r(&seed) % 6) * K;
+		for (size_t i = 0; i < ng; i++)
+			left[i] = g[i].charged;
+		want = brute(g, ng, it, ni, 0, left);
+		exact = du_reconcile(g, ng, it, ni, DU_RC_BUDGET);
+		feasible += want;
+		agree += exact == want;
+		if (exact) {
+			bool ok = true;
+
+			for (size_t i = 0; i < ng; i++)
+				ok &= g[i].attributed == g[i].charged;
+			for (size_t k = 0; k < ni; k++)
+				ok &= !it[k].never_charged || it[k].group == -1;
+			sound += ok;
+		} else {
+			sound++;
+		}
+	}
+	printf("# %d of %d random instances have an exact assignment\n", feasible, runs);
+	CHECK_INT(runs, agree, "exact exactly when the exhaustive search finds an assignment");
+	CHECK_INT(runs, sound, "exact results add up and leave never-charged buffers alone");
+}
+
 int main(void)
 {
 	test_holders();
@@ -133,5 +216,6 @@ int main(void)
 	test_mismatch();
 	test_budget();
 	test_empty();
+	test_random();
 	return tap_done();
 }
