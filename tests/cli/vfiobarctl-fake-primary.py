@@ -56,6 +56,11 @@ def answer(conn, req, fds):
         if what in ('1', 'all'):
             return 'OK 1 1234', None
         return 'ERR 1 %d export %s: no such export' % (ENOENT, what), None
+    if words[0] == 'READ':
+        n = int(words[4]) * int(words[5])
+        return 'OK ' + bytes(i & 0xff for i in range(n)).hex(), None
+    if words[0] == 'WRITE':
+        return 'OK', None
     return 'ERR 2 %d %s: unknown request' % (EINVAL, words[0]), None
 
 

@@ -161,7 +161,6 @@ expect 2 "no VALUE given \(or --from FILE\)" -- "$v" write 00:03.0 0 0
 expect 2 "VALUE 0x100 does not fit in 1 bytes" -- "$v" write 00:03.0 0 0 0x100 -w 1
 expect 2 "--dmabuf cannot be combined with --socket or --method" -- "$v" read --dmabuf 3 0 --method pread
 expect 2 "--method: unknown method: dma" -- "$v" read 00:03.0 0 0 --method dma
-expect 2 "--socket always maps a DMABUF" -- "$v" read 00:03.0 0 0 --socket /x --method mmap
 expect 2 "--count: must be a positive number: 0" -- "$v" read 00:03.0 0 0 --count 0
 expect 2 "--from and --count exclude each other" -- "$v" write --dmabuf 3 0 --from x --count 2
 expect 2 "--socket PATH is required" -- "$v" serve 00:03.0
@@ -201,6 +200,15 @@ expect_stdout '^00000010: 13121110 17161514 +\|\.\.\.\.\.\.\.\.\|$' \
 expect_stdout '^00000020: 23222120 +\| !"#\|$' -- "$v" read --socket "$sock" 00:03.0 0 0x20
 check "read --socket asked for the page around the offset" \
 	grep -qx 'EXPORT 0000:00:03.0 0:0x0+0x1000 uc fds=0' "$log"
+expect_stdout '^00000010: 03020100 07060504 +\|\.\.\.\.\.\.\.\.\|$' \
+	-- "$v" read --socket "$sock" 00:03.0 0 0x10 --method mmap --count 2
+check "read --socket --method mmap asks the primary to read" \
+	grep -qx 'READ 0000:00:03.0 0 0x10 4 2 mmap fds=0' "$log"
+expect 0 "" -- "$v" write --socket "$sock" 00:03.0 0 4 0x12345678 --method pread
+check "write --socket --method pread sends the bytes" \
+	grep -qx 'WRITE 0000:00:03.0 0 0x4 4 pread 78563412 fds=0' "$log"
+"$v" read --socket "$sock" 00:03.0 0 0 --method mmap --count 3000 --binary >"$tmp/big"
+check "a large remote read comes back whole, in chunks" test "$(stat -c %s "$tmp/big")" = 12000
 expect 1 "^vfiobarctl: 0000:00:03\.0: UC 0:0x1\+0x1000: cannot export \(range 0x1\+0x1000: offset not page-aligned\): Invalid argument$" \
 	-- "$v" export --socket "$sock" 00:03.0 0:1+4K -- true
 expect 3 "cannot export \(the kernel offers neither the export attribute bits nor the memattr feature needed for WC\): Operation not supported$" \

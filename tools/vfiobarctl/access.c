@@ -11,8 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -60,6 +58,11 @@ struct window {
 	/* pread/pwrite */
 	int fd;
 	uint64_t fd_base;
+	/* through the primary's own access (--socket with --method mmap or pread) */
+	bool remote;
+	const char *socket;
+	char bdf[DU_BDF_LEN];
+	char barname[16];
 	/* owned resources */
 	int dmabuf_fd;
 	int sock;
@@ -67,47 +70,48 @@ struct window {
 	bool dev_open;
 };
 
-static sigjmp_buf bus_jmp;
-static volatile sig_atomic_t in_access;
-
-static void on_sigbus(int sig)
+/* Ask the primary to do the access with its own device-fd mapping (or pread). */
+static int remote_chunk(struct window *w, bool write, uint64_t off, uint8_t *buf, uint64_t count,
+			unsigned int width)
 {
-	if (in_access)
-		siglongjmp(bus_jmp, 1);
-	signal(sig, SIG_DFL);
-	raise(sig);
+	_cleanup_free_ char *req = NULL, *reply = xmalloc(VB_MSG_MAX + 1);
+	uint64_t n = count * width;
+	int r;
+
+	if (write) {
+		_cleanup_free_ char *hex = xmalloc(2 * n + 1);
+
+		vb_hex_encode(buf, n, hex);
+		xasprintf(&req, "WRITE %s %s 0x%" PRIx64 " %u %s %s", w->bdf, w->barname, off,
+			  width, w->method == M_MMAP ? "mmap" : "pread", hex);
+	} else {
+		xasprintf(&req, "READ %s %s 0x%" PRIx64 " %u %" PRIu64 " %s", w->bdf, w->barname,
+			  off, width, count, w->method == M_MMAP ? "mmap" : "pread");
+	}
+	r = vb_request(w->sock, w->socket, req, -1, DU_DURATION_INFINITE, reply, VB_MSG_MAX + 1,
+		       NULL);
+	if (r)
+		return r;
+	if (!write && vb_hex_decode(reply, buf, n)) {
+		du_report(EPROTO, "%s: malformed READ reply: %.80s", w->socket, reply);
+		return DU_EXIT_FAILURE;
+	}
+	return 0;
 }
 
-static uint64_t load(volatile void *p, unsigned int width)
+static int remote_transfer(struct window *w, bool write, uint64_t off, uint8_t *buf, uint64_t count,
+			   unsigned int width)
 {
-	switch (width) {
-	case 1:
-		return *(volatile uint8_t *)p;
-	case 2:
-		return *(volatile uint16_t *)p;
-	case 4:
-		return *(volatile uint32_t *)p;
-	default:
-		return *(volatile uint64_t *)p;
-	}
-}
+	uint64_t per = VB_ACCESS_MAX / width;
 
-static void store(volatile void *p, unsigned int width, uint64_t v)
-{
-	switch (width) {
-	case 1:
-		*(volatile uint8_t *)p = (uint8_t)v;
-		break;
-	case 2:
-		*(volatile uint16_t *)p = (uint16_t)v;
-		break;
-	case 4:
-		*(volatile uint32_t *)p = (uint32_t)v;
-		break;
-	default:
-		*(volatile uint64_t *)p = v;
-		break;
+	for (uint64_t i = 0; i < count; i += per) {
+		uint64_t n = count - i < per ? count - i : per;
+		int r = remote_chunk(w, write, off + i * width, buf + i * width, n, width);
+
+		if (r)
+			return r;
 	}
+	return 0;
 }
 
 /*
@@ -117,49 +121,26 @@ static void store(volatile void *p, unsigned int width, uint64_t v)
 static int transfer(struct window *w, bool write, uint64_t off, uint8_t *buf, uint64_t count,
 		    unsigned int width)
 {
-	uint64_t i = 0;
+	uint64_t done;
+	int r;
 
+	if (w->remote)
+		return remote_transfer(w, write, off, buf, count, width);
 	if (w->method == M_PREAD) {
-		for (i = 0; i < count; i++) {
-			uint64_t pos = w->fd_base + off + i * width;
-			ssize_t n = write ? pwrite(w->fd, buf + i * width, width, (off_t)pos)
-					  : pread(w->fd, buf + i * width, width, (off_t)pos);
-
-			if (n != (ssize_t)width) {
-				du_report(n < 0 ? errno : EIO,
-					  "%s: offset 0x%" PRIx64 ": %s failed", w->what,
-					  off + i * width, write ? "pwrite" : "pread");
-				return DU_EXIT_FAILURE;
-			}
-		}
-		return 0;
+		r = vb_mmio_fd_copy(w->fd, w->fd_base + off, write, buf, count, width, &done);
+		if (r)
+			du_report(-r, "%s: offset 0x%" PRIx64 ": %s failed", w->what,
+				  off + done * width, write ? "pwrite" : "pread");
+		return r ? DU_EXIT_FAILURE : 0;
 	}
-	if (sigsetjmp(bus_jmp, 1)) {
-		in_access = 0;
+	r = vb_mmio_map_copy((volatile uint8_t *)w->map + (off - w->map_start), write, buf, count,
+			     width, &done);
+	if (r)
 		du_report(0,
 			  "%s: offset 0x%" PRIx64 ": access raised SIGBUS (the DMABUF was "
 			  "revoked or the device is gone)",
-			  w->what, off + i * width);
-		return DU_EXIT_FAILURE;
-	}
-	in_access = 1;
-	for (i = 0; i < count; i++) {
-		volatile uint8_t *p = (volatile uint8_t *)w->map + (off - w->map_start) + i * width;
-		uint64_t v = 0;
-
-		if (write) {
-			memcpy(&v, buf + i * width, width);
-			store(p, width, v);
-		} else {
-			v = load(p, width);
-			memcpy(buf + i * width, &v, width);
-		}
-	}
-	/* Write-combined stores may sit in buffers: fence them out before we report. */
-	if (write)
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	in_access = 0;
-	return 0;
+			  w->what, off + done * width);
+	return r ? DU_EXIT_FAILURE : 0;
 }
 
 static void window_close(struct window *w)
@@ -232,6 +213,14 @@ static int open_via_primary(struct window *w, const struct access_args *a, uint6
 	w->sock = vb_connect(a->socket);
 	if (w->sock < 0)
 		return -w->sock;
+	if (a->method == M_MMAP || a->method == M_PREAD) {
+		w->remote = true;
+		w->method = a->method;
+		w->socket = a->socket;
+		snprintf(w->bdf, sizeof(w->bdf), "%s", a->bdf);
+		snprintf(w->barname, sizeof(w->barname), "%" PRIu32, a->bar);
+		return 0;
+	}
 	snprintf(req, sizeof(req), "EXPORT %s %" PRIu32 ":0x%" PRIx64 "+0x%" PRIx64 " %s", a->bdf,
 		 a->bar, start, end - start, vb_attr_name(a->attr));
 	r = vb_request(w->sock, a->socket, req, -1, DU_DURATION_INFINITE, reply, sizeof(reply),
@@ -434,7 +423,10 @@ static const struct argp_option read_options[] = {
 	  0 },
 	{ "wc", OPT_WC, NULL, 0, "map the DMABUF write-combined instead of uncached", 0 },
 	{ "socket", OPT_SOCKET, "PATH", 0,
-	  "get the DMABUF from the primary ('vfiobarctl serve') listening at PATH", 0 },
+	  "go through the primary ('vfiobarctl serve') listening at PATH: it vends a DMABUF "
+	  "of the pages (dmabuf, auto) or does the access itself (mmap: with its own "
+	  "mapping of the device fd, pread)",
+	  0 },
 	{ "dmabuf", OPT_DMABUF, "FDREF", 0,
 	  "access a DMABUF we hold (FD, PID:FD or a path) instead of BDF BAR; OFFSET is then "
 	  "an offset in the DMABUF",
@@ -454,7 +446,8 @@ static const struct argp_option write_options[] = {
 	  "store the bytes of FILE ('-': stdin) instead of VALUE, WIDTH at a time", 0 },
 	{ "method", OPT_METHOD, "HOW", 0, "dmabuf, mmap, pread or auto (see 'read --help')", 0 },
 	{ "wc", OPT_WC, NULL, 0, "map the DMABUF write-combined instead of uncached", 0 },
-	{ "socket", OPT_SOCKET, "PATH", 0, "get the DMABUF from the primary listening at PATH", 0 },
+	{ "socket", OPT_SOCKET, "PATH", 0, "go through the primary listening at PATH (see read)",
+	  0 },
 	{ "dmabuf", OPT_DMABUF, "FDREF", 0,
 	  "write to a DMABUF we hold (FD, PID:FD or a path) instead of BDF BAR", 0 },
 	{ 0 }
@@ -542,8 +535,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "no VALUE given (or --from FILE)");
 		if (a->dmabuf && (a->socket || a->method == M_MMAP || a->method == M_PREAD))
 			argp_error(state, "--dmabuf cannot be combined with --socket or --method");
-		if (a->socket && (a->method == M_MMAP || a->method == M_PREAD))
-			argp_error(state, "--socket always maps a DMABUF");
 		if (a->from && a->count_set)
 			argp_error(state, "--from and --count exclude each other");
 		if (a->offset % a->width)
@@ -604,7 +595,6 @@ static int run(bool write, int argc, char **argv)
 			memcpy(data + i * a.width, &a.value, a.width);
 	}
 
-	signal(SIGBUS, on_sigbus);
 	if (a.dmabuf)
 		r = open_dmabuf_ref(&w, &a, n);
 	else if (a.socket)

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -43,8 +44,15 @@ struct client {
 	uid_t uid;
 };
 
+/* The primary's own mapping of a BAR through the device fd, made on first use. */
+struct barmap {
+	void *map;
+	size_t len;
+};
+
 struct primary {
 	struct vb_device dev;
+	struct barmap bars[DU_PCI_NUM_BARS];
 	const char *path;
 	int listener;
 	ino_t sock_ino;
@@ -54,6 +62,7 @@ struct primary {
 	struct client clients[MAX_CLIENTS];
 	size_t nclients;
 	char *msg; /* reply buffer */
+	char *req; /* request buffer */
 };
 
 struct serve_args {
@@ -269,6 +278,84 @@ static void handle_revoke(struct primary *p, struct client *c, char **tok, int n
 	reply(c, p->msg, -1);
 }
 
+/* READ BDF BAR OFF WIDTH COUNT HOW and WRITE BDF BAR OFF WIDTH HOW HEX */
+static void handle_access(struct primary *p, struct client *c, char **tok, int ntok, bool write)
+{
+	uint64_t off, width, count, n, done;
+	struct du_vfio_region reg;
+	_cleanup_free_ uint8_t *buf = NULL;
+	const char *how;
+	uint32_t bar;
+	int r;
+
+	if (ntok != 7)
+		return reply_err(p, c, DU_EXIT_USAGE, EINVAL, "%s: expected 6 fields", tok[0]);
+	if (!streq(tok[1], p->dev.dev.bdf))
+		return reply_err(p, c, DU_EXIT_FAILURE, ENODEV, "%s: this primary serves %s",
+				 tok[1], p->dev.dev.bdf);
+	how = write ? tok[5] : tok[6];
+	if (du_parse_u32(tok[2], &bar) || bar >= DU_PCI_NUM_BARS || du_parse_u64(tok[3], &off) ||
+	    du_parse_u64(tok[4], &width) ||
+	    (width != 1 && width != 2 && width != 4 && width != 8) || off % width ||
+	    (!streq(how, "mmap") && !streq(how, "pread")))
+		return reply_err(p, c, DU_EXIT_USAGE, EINVAL,
+				 "%s: bad BAR, offset, width or method", tok[0]);
+	if (write) {
+		n = strlen(tok[6]) / 2;
+		count = n / width;
+	} else if (du_parse_u64(tok[5], &count) || !count || count > VB_ACCESS_MAX / width) {
+		return reply_err(p, c, DU_EXIT_USAGE, EINVAL, "READ: bad count %s", tok[5]);
+	} else {
+		n = count * width;
+	}
+	buf = xcalloc(1, n ? n : 1);
+	if (!n || n % width || n > VB_ACCESS_MAX || (write && vb_hex_decode(tok[6], buf, n)))
+		return reply_err(p, c, DU_EXIT_USAGE, EINVAL, "WRITE: bad data");
+	r = du_vfio_region(&p->dev.dev, bar, &reg);
+	if (r)
+		return reply_err(p, c, DU_EXIT_FAILURE, -r, "%s: BAR%" PRIu32 ": no region info",
+				 p->dev.dev.bdf, bar);
+	du_vfio_region_free(&reg);
+	if (off + n > reg.size)
+		return reply_err(p, c, DU_EXIT_FAILURE, EINVAL,
+				 "%s: BAR%" PRIu32 " 0x%" PRIx64 "+0x%" PRIx64
+				 ": past the BAR (size 0x%" PRIx64 ")",
+				 p->dev.dev.bdf, bar, off, n, reg.size);
+	if (streq(how, "pread")) {
+		r = vb_mmio_fd_copy(p->dev.dev.device, reg.offset + off, write, buf, count,
+				    (unsigned int)width, &done);
+	} else {
+		struct barmap *m = &p->bars[bar];
+
+		if (!m->map) {
+			void *map = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+					 p->dev.dev.device, (off_t)reg.offset);
+
+			if (map == MAP_FAILED)
+				return reply_err(p, c, DU_EXIT_FAILURE, errno,
+						 "%s: BAR%" PRIu32 ": cannot map the device fd",
+						 p->dev.dev.bdf, bar);
+			m->map = map;
+			m->len = reg.size;
+		}
+		r = vb_mmio_map_copy((volatile uint8_t *)m->map + off, write, buf, count,
+				     (unsigned int)width, &done);
+	}
+	if (r)
+		return reply_err(p, c, DU_EXIT_FAILURE, -r,
+				 "%s: BAR%" PRIu32 " offset 0x%" PRIx64 ": %s of the device fd "
+									"failed",
+				 p->dev.dev.bdf, bar, off + done * width,
+				 streq(how, "mmap") ? "access through the mapping" : how);
+	if (write) {
+		snprintf(p->msg, VB_MSG_MAX, "OK");
+	} else {
+		memcpy(p->msg, "OK ", 3);
+		vb_hex_encode(buf, n, p->msg + 3);
+	}
+	reply(c, p->msg, -1);
+}
+
 static void handle_request(struct primary *p, struct client *c, char *text, int fd)
 {
 	char *tok[16], *save = NULL;
@@ -285,6 +372,8 @@ static void handle_request(struct primary *p, struct client *c, char *text, int 
 		handle_list(p, c);
 	else if (streq(tok[0], "REVOKE"))
 		handle_revoke(p, c, tok, ntok, fd);
+	else if (streq(tok[0], "READ") || streq(tok[0], "WRITE"))
+		handle_access(p, c, tok, ntok, streq(tok[0], "WRITE"));
 	else
 		reply_err(p, c, DU_EXIT_USAGE, EINVAL, "%s: unknown request", tok[0]);
 }
@@ -321,16 +410,14 @@ static void serve_client(struct primary *p, size_t i)
 	int fds[DU_FDPASS_MAX_FDS];
 	size_t nfds;
 	ssize_t n;
-	char *buf = xmalloc(4097);
 
-	n = du_fd_recv(p->clients[i].fd, buf, 4096, fds, ARRAY_SIZE(fds), &nfds);
+	n = du_fd_recv(p->clients[i].fd, p->req, VB_MSG_MAX, fds, ARRAY_SIZE(fds), &nfds);
 	if (n > 0) {
-		buf[n] = '\0';
-		handle_request(p, &p->clients[i], buf, nfds ? fds[0] : -1);
+		p->req[n] = '\0';
+		handle_request(p, &p->clients[i], p->req, nfds ? fds[0] : -1);
 	}
 	for (size_t k = 0; k < nfds; k++)
 		close(fds[k]);
-	free(buf);
 	if (n <= 0)
 		drop_client(p, i);
 }
@@ -377,12 +464,16 @@ static void cleanup(struct primary *p)
 	for (size_t i = 0; i < p->nexports; i++)
 		close(p->exports[i].fd);
 	free(p->exports);
+	for (size_t i = 0; i < DU_PCI_NUM_BARS; i++)
+		if (p->bars[i].map)
+			munmap(p->bars[i].map, p->bars[i].len);
 	vb_device_close(&p->dev);
 	/* Remove the socket only if it is still ours. */
 	if (!stat(p->path, &st) && st.st_ino == p->sock_ino)
 		unlink(p->path);
 	close(p->listener);
 	free(p->msg);
+	free(p->req);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -472,6 +563,7 @@ static int serve_run(int argc, char **argv)
 	if (!stat(a.socket, &st))
 		p.sock_ino = st.st_ino;
 	p.msg = xmalloc(VB_MSG_MAX + 1);
+	p.req = xmalloc(VB_MSG_MAX + 1);
 	plog(&p, "serving %s on %s (pid %d)", a.bdf, a.socket, (int)getpid());
 	r = loop(&p, sigfd);
 	close(sigfd);

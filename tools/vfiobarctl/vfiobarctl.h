@@ -108,6 +108,23 @@ int vb_export(struct vb_device *d, const struct vb_spec *spec, enum du_vfio_attr
 /* Revoke with whichever mechanism the kernel has; -errno with @msg as above. */
 int vb_revoke(struct vb_device *d, int dmabuf_fd, const char *what, char *msg, size_t msglen);
 
+/* ---- exact-width accesses (mmio.c) ---- */
+
+/*
+ * Copy @count elements of @width bytes between @buf and mapped memory at
+ * @base (volatile, one access per element).  0, or -EFAULT when an access
+ * raised SIGBUS; *done says how many elements were moved.
+ */
+int vb_mmio_map_copy(volatile void *base, bool write, uint8_t *buf, uint64_t count,
+		     unsigned int width, uint64_t *done);
+/* The same with one pread/pwrite per element at file offset @pos; 0 or -errno. */
+int vb_mmio_fd_copy(int fd, uint64_t pos, bool write, uint8_t *buf, uint64_t count,
+		    unsigned int width, uint64_t *done);
+
+/* Hex text of @n bytes into @out (2n+1 bytes); parse back: 0 or -EINVAL. */
+void vb_hex_encode(const uint8_t *data, size_t n, char *out);
+int vb_hex_decode(const char *hex, uint8_t *out, size_t n);
+
 /* ---- primary/subordinate protocol (proto.c) ---- */
 
 /*
@@ -116,9 +133,13 @@ int vb_revoke(struct vb_device *d, int dmabuf_fd, const char *what, char *msg, s
  *   EXPORT BDF SPEC ATTR [nr=N] [flags=X]  ->  OK ID SIZE NAME  + the DMABUF fd
  *   LIST                                   ->  OK N, then N lines of TAB-separated fields
  *   REVOKE ID | REVOKE all | REVOKE fd     ->  OK COUNT NSEC   (REVOKE fd carries the fd)
+ *   READ BDF BAR OFF WIDTH COUNT HOW       ->  OK HEX          (the primary's own access:
+ *   WRITE BDF BAR OFF WIDTH HOW HEX        ->  OK               HOW is mmap or pread)
  * and on failure  ERR EXIT ERRNO MESSAGE.
  */
 #define VB_MSG_MAX 65536
+/* Most bytes one READ or WRITE request moves (its hex must fit a message). */
+#define VB_ACCESS_MAX 8192
 
 /* Connect to the primary at @path; fd or exit code (negative) after reporting. */
 int vb_connect(const char *path);
