@@ -26,8 +26,7 @@ static const int query_default_columns[] = { COL_REF, COL_POINT };
 struct query_args {
 	struct du_output out;
 	bool last_submitted;
-	char **refs;
-	int nrefs;
+	struct sctl_operands ops;
 };
 
 enum { OPT_LAST_SUBMITTED = 0x3200 };
@@ -46,23 +45,22 @@ static error_t query_parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->out;
+		state->child_inputs[1] = &a->ops;
 		break;
 	case OPT_LAST_SUBMITTED:
 		a->last_submitted = true;
 		break;
-	case ARGP_KEY_ARGS:
-		a->refs = state->argv + state->next;
-		a->nrefs = state->argc - state->next;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		du_usage_error("no syncobj given");
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
-static const struct argp_child query_children[] = { { &du_output_argp, 0, "Output:", 0 }, { 0 } };
+static const struct argp_child query_children[] = {
+	{ &du_output_argp, 0, "Output:", 0 },
+	{ &sctl_operands_argp, 0, NULL, 0 },
+	{ 0 },
+};
 
 static const struct argp query_argp = {
 	.options = query_options,
@@ -83,7 +81,7 @@ static bool selected(const struct du_output *out, int id)
 
 static int query_run(int argc, char **argv)
 {
-	struct query_args a = { 0 };
+	struct query_args a = { .ops = { .min = 1, .usage = "no syncobj given" } };
 	uint64_t *point = NULL, *signaled = NULL, *submitted = NULL;
 	struct du_syncobj_ctx *ctx;
 	struct sref *refs;
@@ -95,30 +93,30 @@ static int query_run(int argc, char **argv)
 	status = sctl_parse(&query_argp, argc, argv, &a);
 	if (status)
 		return status;
-	refs = sref_parse_all(a.refs, a.nrefs, false);
+	refs = sref_parse_all(a.ops.v, a.ops.n, false);
 	sctl_need_cap(DU_SYNCOBJ_CAP_TIMELINE);
 	ctx = sctl_ctx();
-	status = sref_open_all(refs, a.nrefs);
+	status = sref_open_all(refs, a.ops.n);
 	if (status)
 		goto out;
-	fds = sref_fds(refs, a.nrefs);
-	point = xcalloc(a.nrefs, sizeof(*point));
-	signaled = xcalloc(a.nrefs, sizeof(*signaled));
-	submitted = xcalloc(a.nrefs, sizeof(*submitted));
-	r = du_syncobj_query(ctx, fds, point, a.nrefs,
+	fds = sref_fds(refs, a.ops.n);
+	point = xcalloc(a.ops.n, sizeof(*point));
+	signaled = xcalloc(a.ops.n, sizeof(*signaled));
+	submitted = xcalloc(a.ops.n, sizeof(*submitted));
+	r = du_syncobj_query(ctx, fds, point, a.ops.n,
 			     a.last_submitted ? DU_SYNCOBJ_QUERY_LAST_SUBMITTED : 0);
 	/* The other two columns cost one more query each, only when asked for. */
 	if (!r && selected(&a.out, COL_SIGNALED))
-		r = du_syncobj_query(ctx, fds, signaled, a.nrefs, 0);
+		r = du_syncobj_query(ctx, fds, signaled, a.ops.n, 0);
 	if (!r && selected(&a.out, COL_SUBMITTED))
-		r = du_syncobj_query(ctx, fds, submitted, a.nrefs, DU_SYNCOBJ_QUERY_LAST_SUBMITTED);
+		r = du_syncobj_query(ctx, fds, submitted, a.ops.n, DU_SYNCOBJ_QUERY_LAST_SUBMITTED);
 	if (r) {
-		status = sctl_fail("query", -r, refs, a.nrefs, NULL);
+		status = sctl_fail("query", -r, refs, a.ops.n, NULL);
 		goto out;
 	}
 
 	du_output_start(&a.out, "syncobjs");
-	for (int i = 0; i < a.nrefs; i++) {
+	for (int i = 0; i < a.ops.n; i++) {
 		struct libscols_line *ln = du_output_new_line(&a.out);
 
 		du_output_set_str(&a.out, ln, COL_REF, refs[i].text);
@@ -135,7 +133,7 @@ out:
 	free(point);
 	free(signaled);
 	free(submitted);
-	sref_free_all(refs, a.nrefs);
+	sref_free_all(refs, a.ops.n);
 	return status;
 }
 

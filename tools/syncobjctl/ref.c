@@ -65,6 +65,32 @@ void sctl_names_free(void)
 	sctl.nnames = 0;
 }
 
+/* ---- operands ----------------------------------------------------------- */
+
+static error_t operands_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct sctl_operands *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_ARGS:
+		o->v = state->argv + state->next;
+		o->n = state->argc - state->next;
+		break;
+	case ARGP_KEY_END:
+		if (o->n < o->min || (o->max && o->n > o->max))
+			du_usage_error("%s", o->usage);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp sctl_operands_argp = {
+	.parser = operands_parse_opt,
+};
+
 /* ---- references --------------------------------------------------------- */
 
 void sref_parse(const char *text, struct sref *r, bool allow_point)

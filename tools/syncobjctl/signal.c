@@ -6,31 +6,10 @@
 #include "err.h"
 #include "syncobjctl.h"
 
-struct array_args {
-	char **refs;
-	int nrefs;
-};
-
-static error_t array_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct array_args *a = state->input;
-
-	(void)arg;
-	switch (key) {
-	case ARGP_KEY_ARGS:
-		a->refs = state->argv + state->next;
-		a->nrefs = state->argc - state->next;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		du_usage_error("no syncobj given");
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
+static const struct argp_child operands_child[] = { { &sctl_operands_argp, 0, NULL, 0 }, { 0 } };
 
 static const struct argp signal_argp = {
-	.parser = array_parse_opt,
+	.children = operands_child,
 	.args_doc = "REF[@POINT]...",
 	.doc = "Signal syncobjs: attach an already signaled fence, at POINT on a timeline.  "
 	       "REF is N (an inherited fd), PID:FD (another process's fd) or a batch-mode "
@@ -39,7 +18,7 @@ static const struct argp signal_argp = {
 };
 
 static const struct argp reset_argp = {
-	.parser = array_parse_opt,
+	.children = operands_child,
 	.args_doc = "REF...",
 	.doc = "Reset syncobjs: drop their fence, so they are unsignaled and unsubmitted.",
 };
@@ -54,51 +33,51 @@ static bool any_point(const struct sref *refs, int n)
 
 static int signal_run(int argc, char **argv)
 {
-	struct array_args a = { 0 };
+	struct sctl_operands a = { .min = 1, .usage = "no syncobj given" };
 	struct sref *refs;
 	int status, r;
 
 	status = sctl_parse(&signal_argp, argc, argv, &a);
 	if (status)
 		return status;
-	refs = sref_parse_all(a.refs, a.nrefs, true);
-	if (any_point(refs, a.nrefs))
+	refs = sref_parse_all(a.v, a.n, true);
+	if (any_point(refs, a.n))
 		sctl_need_cap(DU_SYNCOBJ_CAP_TIMELINE);
-	status = sref_open_all(refs, a.nrefs);
+	status = sref_open_all(refs, a.n);
 	if (!status) {
-		int *fds = sref_fds(refs, a.nrefs);
-		uint64_t *points = sref_points(refs, a.nrefs);
+		int *fds = sref_fds(refs, a.n);
+		uint64_t *points = sref_points(refs, a.n);
 
-		r = du_syncobj_signal(sctl_ctx(), fds, points, a.nrefs);
+		r = du_syncobj_signal(sctl_ctx(), fds, points, a.n);
 		if (r)
-			status = sctl_fail("signal", -r, refs, a.nrefs, NULL);
+			status = sctl_fail("signal", -r, refs, a.n, NULL);
 		free(fds);
 		free(points);
 	}
-	sref_free_all(refs, a.nrefs);
+	sref_free_all(refs, a.n);
 	return status;
 }
 
 static int reset_run(int argc, char **argv)
 {
-	struct array_args a = { 0 };
+	struct sctl_operands a = { .min = 1, .usage = "no syncobj given" };
 	struct sref *refs;
 	int status, r;
 
 	status = sctl_parse(&reset_argp, argc, argv, &a);
 	if (status)
 		return status;
-	refs = sref_parse_all(a.refs, a.nrefs, false);
-	status = sref_open_all(refs, a.nrefs);
+	refs = sref_parse_all(a.v, a.n, false);
+	status = sref_open_all(refs, a.n);
 	if (!status) {
-		int *fds = sref_fds(refs, a.nrefs);
+		int *fds = sref_fds(refs, a.n);
 
-		r = du_syncobj_reset(sctl_ctx(), fds, a.nrefs);
+		r = du_syncobj_reset(sctl_ctx(), fds, a.n);
 		if (r)
-			status = sctl_fail("reset", -r, refs, a.nrefs, NULL);
+			status = sctl_fail("reset", -r, refs, a.n, NULL);
 		free(fds);
 	}
-	sref_free_all(refs, a.nrefs);
+	sref_free_all(refs, a.n);
 	return status;
 }
 

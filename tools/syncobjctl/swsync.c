@@ -129,11 +129,30 @@ static uint32_t parse_value(const char *what, const char *s)
 	return v;
 }
 
+/* One ioctl on the timeline TEXT refers to; an exit code. */
+static int timeline_ioctl(const char *text, unsigned long req, void *arg, const char *what)
+{
+	struct sref tl;
+	int status;
+
+	sref_parse(text, &tl, false);
+	status = sref_open(&tl);
+	if (!status && ioctl(tl.fd, req, arg)) {
+		char desc[96];
+		int err = errno;
+
+		sctl_describe_fd(tl.fd, desc, sizeof(desc));
+		du_report(err, "%s: cannot %s (%s)", tl.text, what, desc);
+		status = DU_EXIT_FAILURE;
+	}
+	sref_close(&tl);
+	return status;
+}
+
 static int swsync_fence_run(int argc, char **argv)
 {
 	struct swsync_args a = { .want = 2, .has_out = true };
 	struct sw_sync_create_fence_data data = { .name = "syncobjctl" };
-	struct sref tl;
 	int status;
 
 	a.out.env = "SYNC_FILE_FD";
@@ -141,19 +160,10 @@ static int swsync_fence_run(int argc, char **argv)
 	status = sctl_parse(&fence_argp, argc, argv, &a);
 	if (status)
 		return status;
-	sref_parse(a.ops[0], &tl, false);
 	data.value = parse_value("fence value", a.ops[1]);
 	if (sctl_out_count(&a.out, 1) != 1)
 		du_usage_error("one name for the one sync_file");
-	status = sref_open(&tl);
-	if (!status && ioctl(tl.fd, SW_SYNC_IOC_CREATE_FENCE, &data)) {
-		char desc[96];
-
-		sctl_describe_fd(tl.fd, desc, sizeof(desc));
-		du_report(errno, "%s: cannot create a fence (%s)", tl.text, desc);
-		status = DU_EXIT_FAILURE;
-	}
-	sref_close(&tl);
+	status = timeline_ioctl(a.ops[0], SW_SYNC_IOC_CREATE_FENCE, &data, "create a fence");
 	if (status)
 		return status;
 	fcntl(data.fence, F_SETFD, FD_CLOEXEC);
@@ -163,7 +173,6 @@ static int swsync_fence_run(int argc, char **argv)
 static int swsync_inc_run(int argc, char **argv)
 {
 	struct swsync_args a = { .want = 1 };
-	struct sref tl;
 	__u32 step = 1;
 	int status;
 
@@ -172,19 +181,9 @@ static int swsync_inc_run(int argc, char **argv)
 		return status;
 	if (a.nops > 2)
 		du_usage_error("too many operands");
-	sref_parse(a.ops[0], &tl, false);
 	if (a.nops == 2)
 		step = parse_value("step", a.ops[1]);
-	status = sref_open(&tl);
-	if (!status && ioctl(tl.fd, SW_SYNC_IOC_INC, &step)) {
-		char desc[96];
-
-		sctl_describe_fd(tl.fd, desc, sizeof(desc));
-		du_report(errno, "%s: cannot advance the timeline (%s)", tl.text, desc);
-		status = DU_EXIT_FAILURE;
-	}
-	sref_close(&tl);
-	return status;
+	return timeline_ioctl(a.ops[0], SW_SYNC_IOC_INC, &step, "advance the timeline");
 }
 
 const struct du_cmd cmd_swsync_timeline = {

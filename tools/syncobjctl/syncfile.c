@@ -90,33 +90,13 @@ out:
 	return status;
 }
 
-struct import_args {
-	char **refs;
-	int nrefs;
+static const struct argp_child import_children[] = {
+	{ &sctl_operands_argp, 0, NULL, 0 },
+	{ 0 },
 };
 
-static error_t import_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct import_args *a = state->input;
-
-	(void)arg;
-	switch (key) {
-	case ARGP_KEY_ARGS:
-		a->refs = state->argv + state->next;
-		a->nrefs = state->argc - state->next;
-		if (a->nrefs != 2)
-			du_usage_error("need a syncobj and a sync_file: REF[@POINT] SYNCFILE");
-		break;
-	case ARGP_KEY_NO_ARGS:
-		du_usage_error("need a syncobj and a sync_file: REF[@POINT] SYNCFILE");
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 static const struct argp import_argp = {
-	.parser = import_parse_opt,
+	.children = import_children,
 	.args_doc = "REF[@POINT] SYNCFILE",
 	.doc = "Import the fence of a sync_file into a syncobj: replacing its fence, or as a "
 	       "new timeline point with @POINT.  SYNCFILE is an fd reference like REF (N, "
@@ -133,7 +113,10 @@ static bool is_sync_file(int fd)
 
 static int import_run(int argc, char **argv)
 {
-	struct import_args a = { 0 };
+	struct sctl_operands a = { .min = 2,
+				   .max = 2,
+				   .usage = "need a syncobj and a sync_file: REF[@POINT] "
+					    "SYNCFILE" };
 	struct du_syncobj_ctx *ctx;
 	struct sref refs[2];
 	int status, r;
@@ -141,8 +124,8 @@ static int import_run(int argc, char **argv)
 	status = sctl_parse(&import_argp, argc, argv, &a);
 	if (status)
 		return status;
-	sref_parse(a.refs[0], &refs[0], true);
-	sref_parse(a.refs[1], &refs[1], false);
+	sref_parse(a.v[0], &refs[0], true);
+	sref_parse(a.v[1], &refs[1], false);
 	ctx = sctl_ctx();
 	if (refs[0].point)
 		sctl_need_cap(DU_SYNCOBJ_CAP_TIMELINE);

@@ -44,6 +44,20 @@ void sctl_need_cap(unsigned int cap);
 /* Exit 3 unless the back end accepts WAIT_DEADLINE. */
 void sctl_need_deadline(void);
 
+/*
+ * A command's operands (REF...), collected by an argp child whose input is
+ * this struct: between @min and @max (0: any number) of them, else a usage
+ * error saying @usage.
+ */
+struct sctl_operands {
+	char **v;
+	int n;
+	int min, max;
+	const char *usage;
+};
+
+extern const struct argp sctl_operands_argp;
+
 /* argp_parse() for a command: in batch mode errors return 2 instead of exiting. */
 int sctl_parse(const struct argp *argp, int argc, char **argv, void *input);
 

@@ -11,8 +11,7 @@
 
 struct transfer_args {
 	bool for_submit;
-	char **refs;
-	int nrefs;
+	struct sctl_operands ops;
 };
 
 enum { OPT_FOR_SUBMIT = 0x3400 };
@@ -32,19 +31,19 @@ static error_t transfer_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FOR_SUBMIT:
 		a->for_submit = true;
 		break;
-	case ARGP_KEY_ARGS:
-		a->refs = state->argv + state->next;
-		a->nrefs = state->argc - state->next;
-		if (a->nrefs != 2)
-			du_usage_error("need exactly two syncobjs: SRC[@POINT] DST[@POINT]");
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->ops;
 		break;
-	case ARGP_KEY_NO_ARGS:
-		du_usage_error("need two syncobjs: SRC[@POINT] DST[@POINT]");
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
+
+static const struct argp_child transfer_children[] = {
+	{ &sctl_operands_argp, 0, NULL, 0 },
+	{ 0 },
+};
 
 static const struct argp transfer_argp = {
 	.options = transfer_options,
@@ -52,11 +51,16 @@ static const struct argp transfer_argp = {
 	.args_doc = "SRC[@POINT] DST[@POINT]",
 	.doc = "Transfer the fence of SRC at POINT (its current fence without @POINT) to DST: "
 	       "as a new timeline point with DST@POINT, replacing DST's fence without.",
+	.children = transfer_children,
 };
 
 static int transfer_run(int argc, char **argv)
 {
-	struct transfer_args a = { 0 };
+	struct transfer_args a = {
+		.ops = { .min = 2,
+			 .max = 2,
+			 .usage = "need exactly two syncobjs: SRC[@POINT] DST[@POINT]" },
+	};
 	struct du_syncobj_ctx *ctx;
 	struct sref *refs;
 	int status, r;
@@ -64,7 +68,7 @@ static int transfer_run(int argc, char **argv)
 	status = sctl_parse(&transfer_argp, argc, argv, &a);
 	if (status)
 		return status;
-	refs = sref_parse_all(a.refs, 2, true);
+	refs = sref_parse_all(a.ops.v, 2, true);
 	sctl_need_cap(DU_SYNCOBJ_CAP_TIMELINE);
 	ctx = sctl_ctx();
 	status = sref_open_all(refs, 2);

@@ -14,8 +14,7 @@ struct wait_args {
 	bool any, for_submit, available, quiet;
 	const char *timeout_text, *deadline_text;
 	int64_t timeout, deadline;
-	char **refs;
-	int nrefs;
+	struct sctl_operands ops;
 };
 
 enum {
@@ -78,17 +77,16 @@ static error_t wait_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'q':
 		a->quiet = true;
 		break;
-	case ARGP_KEY_ARGS:
-		a->refs = state->argv + state->next;
-		a->nrefs = state->argc - state->next;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->ops;
 		break;
-	case ARGP_KEY_NO_ARGS:
-		du_usage_error("no syncobj given");
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
+
+static const struct argp_child wait_children[] = { { &sctl_operands_argp, 0, NULL, 0 }, { 0 } };
 
 static const struct argp wait_argp = {
 	.options = wait_options,
@@ -97,11 +95,13 @@ static const struct argp wait_argp = {
 	.doc = "Wait for syncobjs to signal (at POINT on a timeline).  Without --for-submit a "
 	       "point that has no fence yet fails at once with EINVAL.\vExit status: 0 "
 	       "signaled, 4 timed out, 1 the kernel refused the wait.\n",
+	.children = wait_children,
 };
 
 static int wait_run(int argc, char **argv)
 {
-	struct wait_args a = { .timeout = DU_DURATION_INFINITE };
+	struct wait_args a = { .timeout = DU_DURATION_INFINITE,
+			       .ops = { .min = 1, .usage = "no syncobj given" } };
 	struct du_syncobj_ctx *ctx;
 	uint32_t flags = 0, first = 0;
 	int64_t timeout_abs, deadline_abs = 0;
@@ -114,8 +114,8 @@ static int wait_run(int argc, char **argv)
 	status = sctl_parse(&wait_argp, argc, argv, &a);
 	if (status)
 		return status;
-	refs = sref_parse_all(a.refs, a.nrefs, true);
-	for (int i = 0; i < a.nrefs; i++)
+	refs = sref_parse_all(a.ops.v, a.ops.n, true);
+	for (int i = 0; i < a.ops.n; i++)
 		has_points |= refs[i].point != 0;
 	ctx = sctl_ctx();
 	if (has_points || a.available)
@@ -129,14 +129,14 @@ static int wait_run(int argc, char **argv)
 	flags |= a.for_submit ? DU_SYNCOBJ_WAIT_FOR_SUBMIT : 0;
 	flags |= a.available ? DU_SYNCOBJ_WAIT_AVAILABLE : 0;
 
-	status = sref_open_all(refs, a.nrefs);
+	status = sref_open_all(refs, a.ops.n);
 	if (status)
 		goto out;
-	fds = sref_fds(refs, a.nrefs);
-	points = sref_points(refs, a.nrefs);
+	fds = sref_fds(refs, a.ops.n);
+	points = sref_points(refs, a.ops.n);
 	/* 0 asks the kernel to poll; anything else is an absolute CLOCK_MONOTONIC time. */
 	timeout_abs = a.timeout ? sctl_deadline(a.timeout) : 0;
-	r = du_syncobj_wait(ctx, fds, points, a.nrefs, flags, timeout_abs, deadline_abs, &first);
+	r = du_syncobj_wait(ctx, fds, points, a.ops.n, flags, timeout_abs, deadline_abs, &first);
 	if (r == -ETIME && a.quiet) {
 		status = DU_EXIT_TIMEOUT;
 	} else if (r == -ETIME) {
@@ -144,15 +144,15 @@ static int wait_run(int argc, char **argv)
 
 		snprintf(hint, sizeof(hint), "timed out after %s",
 			 a.timeout_text ? a.timeout_text : "the timeout");
-		status = sctl_fail("wait", ETIME, refs, a.nrefs, hint);
+		status = sctl_fail("wait", ETIME, refs, a.ops.n, hint);
 	} else if (r) {
 		const char *hint = NULL;
 
 		if (r == -EINVAL && !a.for_submit && !sctl.raw_used)
 			hint = "no fence at a point yet (--for-submit waits for one)";
-		status = sctl_fail("wait", -r, refs, a.nrefs, hint);
+		status = sctl_fail("wait", -r, refs, a.ops.n, hint);
 	} else if (a.any) {
-		if (first < (uint32_t)a.nrefs)
+		if (first < (uint32_t)a.ops.n)
 			printf("%s\n", refs[first].text);
 		else
 			printf("%u\n", first);
@@ -162,7 +162,7 @@ static int wait_run(int argc, char **argv)
 out:
 	free(fds);
 	free(points);
-	sref_free_all(refs, a.nrefs);
+	sref_free_all(refs, a.ops.n);
 	return status;
 }
 

@@ -23,8 +23,7 @@ struct watch_args {
 	int64_t timeout;
 	long count; /* --follow: stop after this many events (0: never) */
 	int raw_eventfd; /* --_eventfd: register this fd instead (testing purpose), or -1 */
-	char **refs;
-	int nrefs;
+	struct sctl_operands ops;
 };
 
 struct watch_item {
@@ -84,12 +83,9 @@ static error_t watch_parse_opt(int key, char *arg, struct argp_state *state)
 		if (du_parse_nonneg_int(arg, &a->raw_eventfd))
 			du_usage_error("--_eventfd: not an fd number: %s", arg);
 		break;
-	case ARGP_KEY_ARGS:
-		a->refs = state->argv + state->next;
-		a->nrefs = state->argc - state->next;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->ops;
 		break;
-	case ARGP_KEY_NO_ARGS:
-		du_usage_error("no syncobj given");
 	case ARGP_KEY_END:
 		if (a->count && !a->follow)
 			du_usage_error("--count only applies with --follow");
@@ -100,6 +96,8 @@ static error_t watch_parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static const struct argp_child watch_children[] = { { &sctl_operands_argp, 0, NULL, 0 }, { 0 } };
+
 static const struct argp watch_argp = {
 	.options = watch_options,
 	.parser = watch_parse_opt,
@@ -108,6 +106,7 @@ static const struct argp watch_argp = {
 	       "clock of the kernel log and of wait's timeouts), the reference, the point and "
 	       "the event.  Exits when every point has been reported.  Without @POINT --follow "
 	       "starts after the current last signaled point.",
+	.children = watch_children,
 };
 
 static int arm(struct du_syncobj_ctx *ctx, struct watch_item *it, const struct watch_args *a)
@@ -214,7 +213,8 @@ static int watch_loop(struct du_syncobj_ctx *ctx, struct watch_item *items, size
 
 static int watch_run(int argc, char **argv)
 {
-	struct watch_args a = { .raw_eventfd = -1 };
+	struct watch_args a = { .raw_eventfd = -1,
+				.ops = { .min = 1, .usage = "no syncobj given" } };
 	struct du_syncobj_ctx *ctx;
 	struct watch_item *items;
 	struct sref *refs;
@@ -223,17 +223,17 @@ static int watch_run(int argc, char **argv)
 	status = sctl_parse(&watch_argp, argc, argv, &a);
 	if (status)
 		return status;
-	refs = sref_parse_all(a.refs, a.nrefs, true);
+	refs = sref_parse_all(a.ops.v, a.ops.n, true);
 	ctx = sctl_ctx();
 	sctl_need_cap(DU_SYNCOBJ_CAP_EVENTFD);
 	if (a.follow)
 		sctl_need_cap(DU_SYNCOBJ_CAP_TIMELINE);
-	items = xcalloc(a.nrefs, sizeof(*items));
-	for (int i = 0; i < a.nrefs; i++)
+	items = xcalloc(a.ops.n, sizeof(*items));
+	for (int i = 0; i < a.ops.n; i++)
 		items[i] =
 			(struct watch_item){ .ref = &refs[i], .efd = -1, .point = refs[i].point };
-	status = sref_open_all(refs, a.nrefs);
-	for (int i = 0; i < a.nrefs && !status; i++) {
+	status = sref_open_all(refs, a.ops.n);
+	for (int i = 0; i < a.ops.n && !status; i++) {
 		items[i].efd = a.raw_eventfd >= 0 ? fcntl(a.raw_eventfd, F_DUPFD_CLOEXEC, 3)
 						  : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (items[i].efd < 0) {
@@ -249,12 +249,12 @@ static int watch_run(int argc, char **argv)
 			status = arm(ctx, &items[i], &a);
 	}
 	if (!status)
-		status = watch_loop(ctx, items, a.nrefs, &a);
-	for (int i = 0; i < a.nrefs; i++)
+		status = watch_loop(ctx, items, a.ops.n, &a);
+	for (int i = 0; i < a.ops.n; i++)
 		if (items[i].efd >= 0)
 			close(items[i].efd);
 	free(items);
-	sref_free_all(refs, a.nrefs);
+	sref_free_all(refs, a.ops.n);
 	return status;
 }
 
