@@ -217,8 +217,8 @@ const char *du_pci_bar_type(const struct du_pci_bar *bar)
 	if (!(bar->flags & DU_IORESOURCE_MEM))
 		return "?";
 	if (bar->flags & DU_IORESOURCE_MEM_64)
-		return bar->flags & DU_IORESOURCE_PREFETCH ? "mem64,pref" : "mem64";
-	return bar->flags & DU_IORESOURCE_PREFETCH ? "mem32,pref" : "mem32";
+		return bar->flags & DU_IORESOURCE_PREFETCH ? "mem64-pref" : "mem64";
+	return bar->flags & DU_IORESOURCE_PREFETCH ? "mem32-pref" : "mem32";
 }
 
 void du_pci_vfio_node(const struct du_pci_dev *dev, char *buf, size_t len)

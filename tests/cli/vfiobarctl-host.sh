@@ -35,7 +35,7 @@ dev=$root/sys/bus/pci/devices
 # --- list
 expect_stdout '^DEVICE +ID +DRIVER +GROUP +NODE +BARS$' -- "$v" list
 expect_stdout '^0000:00:03\.0 1234:11e8 vfio-pci +0 /dev/vfio/noiommu-0 0:1M:mem32$' -- "$v" list
-expect_stdout '^0000:00:05\.0 1af4:1110 +0:256:mem32 2:1M:mem64,pref$' -- "$v" list
+expect_stdout '^0000:00:05\.0 1af4:1110 +0:256:mem32,2:1M:mem64-pref$' -- "$v" list
 expect_stdout '^0000:00:01\.1 noiommu|^0000:00:01\.1 none$' -- "$v" list -n -r -o DEVICE,IOMMU 00:01.1
 expect_stdout '^0000:00:03\.0 noiommu vfio-pci 1$' -- "$v" list -n -r -o DEVICE,IOMMU,OVERRIDE,NBARS 0:3.0
 out=$("$v" list -J --vfio)

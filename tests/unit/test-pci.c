@@ -64,7 +64,7 @@ static void test_read(void)
 	CHECK_INT(-1, d.iommu_group, "no group");
 	CHECK_U64(256, d.bars[0].size, "256-byte BAR0");
 	CHECK_U64(1 << 20, d.bars[2].size, "1 MiB BAR2");
-	CHECK_STR("mem64,pref", du_pci_bar_type(&d.bars[2]), "BAR2 type");
+	CHECK_STR("mem64-pref", du_pci_bar_type(&d.bars[2]), "BAR2 type");
 	du_pci_vfio_node(&d, node, sizeof(node));
 	CHECK_STR("", node, "no node without a group");
 

@@ -37,7 +37,7 @@ static const struct du_colinfo columns[] = {
 	[COL_NODE] = { "NODE", 18, 0, SCOLS_JSON_STRING, "VFIO group device node" },
 	[COL_NBARS] = { "NBARS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "implemented BARs" },
 	[COL_BARS] = { "BARS", 30, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
-		       "BARs as INDEX:SIZE:TYPE (mem32, mem64, io; pref: prefetchable)" },
+		       "BARs as INDEX:SIZE:TYPE,... (TYPE mem32, mem64, io; -pref: prefetchable)" },
 };
 
 static const int default_columns[] = {
@@ -101,7 +101,7 @@ static void format_bars(const struct du_pci_dev *d, char *buf, size_t len, int *
 		if (!b->size)
 			continue;
 		du_format_size(b->size, size, sizeof(size));
-		n = snprintf(buf + used, len - used, "%s%d:%s:%s", used ? " " : "", i, size,
+		n = snprintf(buf + used, len - used, "%s%d:%s:%s", used ? "," : "", i, size,
 			     du_pci_bar_type(b));
 		if (n < 0 || (size_t)n >= len - used)
 			break;
