@@ -48,7 +48,7 @@ struct ls_args {
 	struct ls_row *rows;
 	size_t nrows;
 	struct du_syncobj_ctx *ctx; /* NULL: points cannot be read */
-	int pidfd; /* of the process being scanned, or -1 */
+	int pidfd; /* of the process being scanned; -1 none, -2 not opened yet */
 };
 
 enum { OPT_PID = 0x3500 };
@@ -96,6 +96,12 @@ static void read_points(struct ls_args *a, struct ls_row *row)
 	uint64_t point, submitted;
 	int fd, r;
 
+	/*
+	 * Opened at the first syncobj fd of the process (most have none), and
+	 * never while reading a fake /proc: its pids are not these processes.
+	 */
+	if (a->pidfd == -2)
+		a->pidfd = *du_path_root() ? -1 : du_pidfd_open(row->pid, 0);
 	if (!a->ctx || a->pidfd < 0)
 		return;
 	fd = du_pidfd_getfd(a->pidfd, row->fd, 0);
@@ -138,8 +144,7 @@ static int ls_pid(pid_t pid, void *arg)
 
 	if (a->pid && pid != a->pid)
 		return 0;
-	/* Never take fds from real processes while reading a fake /proc. */
-	a->pidfd = *du_path_root() ? -1 : du_pidfd_open(pid, 0);
+	a->pidfd = -2;
 	du_proc_foreach_fd(pid, ls_fd, a);
 	if (a->pidfd >= 0)
 		close(a->pidfd);
