@@ -162,7 +162,7 @@ struct mapping {
 	int bar; /* -1 unknown */
 	bool has_range;
 	uint64_t bar_off; /* BAR offset of the mapping's first byte */
-	const char *attr;
+	char attr[4];
 	const char *name;
 	const char *exporter;
 };
@@ -179,7 +179,7 @@ static bool classify(struct scan *s, const struct du_maps_entry *e, struct mappi
 		m->bar = (int)(e->offset >> VFIO_OFFSET_SHIFT);
 		m->bar_off = e->offset & ((1ULL << VFIO_OFFSET_SHIFT) - 1);
 		m->has_range = m->bar < DU_PCI_NUM_BARS;
-		m->attr = "uc";
+		snprintf(m->attr, sizeof(m->attr), "uc");
 		return true;
 	}
 	if (!du_dmabuf_is_path(e->path))
@@ -196,12 +196,12 @@ static bool classify(struct scan *s, const struct du_maps_entry *e, struct mappi
 			m->bar = (int)n.bar;
 			if (n.kernel) {
 				m->kind = "bar-mmap";
-				m->attr = "uc";
+				snprintf(m->attr, sizeof(m->attr), "uc");
 				m->bar_off = e->offset & ((1ULL << VFIO_OFFSET_SHIFT) - 1);
 				m->has_range = true;
 			} else {
 				m->kind = "export";
-				m->attr = n.attr;
+				snprintf(m->attr, sizeof(m->attr), "%s", n.attr);
 				m->bar_off = n.offset + e->offset;
 				m->has_range = n.has_offset && !n.more_ranges;
 			}
@@ -244,7 +244,7 @@ static int add_mapping(const struct du_maps_entry *e, void *arg)
 	if (m.has_range)
 		du_output_set(out, ln, COL_RANGE, "0x%" PRIx64 "-0x%" PRIx64, m.bar_off,
 			      m.bar_off + len - 1);
-	du_output_set_str(out, ln, COL_ATTR, m.attr && m.attr[0] ? m.attr : NULL);
+	du_output_set_str(out, ln, COL_ATTR, m.attr[0] ? m.attr : NULL);
 	if (m.has_range && m.bar >= 0 && m.bar < DU_PCI_NUM_BARS && m.bdf[0] &&
 	    !du_pci_read(m.bdf, &pd) && pd.bars[m.bar].size) {
 		char type[64];
