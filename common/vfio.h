@@ -20,34 +20,6 @@
 #include "pci.h"
 
 /*
- * TEMPORARY until include/uapi/linux/vfio.h (the kernel series' copy) lands:
- * the seed's ABI from the fact sheet, so this builds against Debian's 6.1
- * linux-libc-dev meanwhile.
- */
-#ifndef VFIO_DEVICE_FEATURE_DMA_BUF
-#define VFIO_DEVICE_FEATURE_DMA_BUF 11
-struct vfio_region_dma_range {
-	__u64 offset;
-	__u64 length;
-};
-struct vfio_device_feature_dma_buf {
-	__u32 region_index;
-	__u32 open_flags;
-	__u32 flags;
-#define VFIO_DEVICE_FEATURE_DMA_BUF_ATTR_MASK (0xfU << 28)
-#define VFIO_DEVICE_FEATURE_DMA_BUF_ATTR_UC (0 << 28)
-#define VFIO_DEVICE_FEATURE_DMA_BUF_ATTR_WC (1 << 28)
-	__u32 nr_ranges;
-	struct vfio_region_dma_range dma_ranges[];
-};
-struct vfio_pci_dmabuf_revoke {
-	__u32 argsz;
-	__s32 dmabuf_fd;
-};
-#define VFIO_DEVICE_PCI_DMABUF_REVOKE _IO(VFIO_TYPE, VFIO_BASE + 22)
-#endif
-
-/*
  * Matt Evans' series v3 (2026-06-10) replaced the seed's revoke ioctl and
  * attribute bits with two device features.  The header the kernel series
  * installs carries the seed's ABI only, so the later one is defined here,
