@@ -344,7 +344,7 @@ static void handle_access(struct primary *p, struct client *c, char **tok, int n
 	if (r)
 		return reply_err(p, c, DU_EXIT_FAILURE, -r,
 				 "%s: BAR%" PRIu32 " offset 0x%" PRIx64 ": %s of the device fd "
-									"failed",
+				 "failed",
 				 p->dev.dev.bdf, bar, off + done * width,
 				 streq(how, "mmap") ? "access through the mapping" : how);
 	if (write) {
