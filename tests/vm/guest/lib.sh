@@ -14,7 +14,8 @@
 #   done_testing                print the plan if none was given; exit 0 if
 #                               every test passed and the count matches, else 1
 #   bind_vfio BDF               bind a PCI device to vfio-pci (driver_override),
-#                               print its group node (/dev/vfio/noiommu-N)
+#                               print its group node (/dev/vfio/noiommu-N);
+#                               errors of these three go to stderr
 #   unbind_vfio BDF             give it back to the default driver
 #   vfio_group BDF              print the group node of a device bound to vfio
 #
@@ -182,14 +183,14 @@ done_testing() {
 
 vfio_group() {
 	local dev=/sys/bus/pci/devices/$1 group
-	[ -e "$dev/iommu_group" ] || { diag "$1: no iommu_group"; return 1; }
+	[ -e "$dev/iommu_group" ] || { echo "vfio_group: $1: no iommu_group" >&2; return 1; }
 	group=$(basename "$(readlink "$dev/iommu_group")")
 	if [ -e "/dev/vfio/noiommu-$group" ]; then
 		echo "/dev/vfio/noiommu-$group"
 	elif [ -e "/dev/vfio/$group" ]; then
 		echo "/dev/vfio/$group"
 	else
-		diag "$1: no /dev/vfio node for group $group"
+		echo "vfio_group: $1: no /dev/vfio node for group $group" >&2
 		return 1
 	fi
 }
@@ -201,13 +202,14 @@ _pci_driver() {
 
 bind_vfio() {
 	local bdf=$1 dev=/sys/bus/pci/devices/$1
-	[ -d "$dev" ] || { diag "bind_vfio: $bdf: no such PCI device"; return 1; }
+	[ -d "$dev" ] || { echo "bind_vfio: $bdf: no such PCI device" >&2; return 1; }
 	[ "$(_pci_driver "$bdf")" = vfio-pci ] && { vfio_group "$bdf"; return; }
-	echo vfio-pci >"$dev/driver_override" || { diag "bind_vfio: $bdf: driver_override"; return 1; }
+	echo vfio-pci >"$dev/driver_override" ||
+		{ echo "bind_vfio: $bdf: cannot write driver_override" >&2; return 1; }
 	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
 	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null
 	if [ "$(_pci_driver "$bdf")" != vfio-pci ]; then
-		diag "bind_vfio: $bdf: vfio-pci did not bind (driver: $(_pci_driver "$bdf"))"
+		echo "bind_vfio: $bdf: vfio-pci did not bind (driver: $(_pci_driver "$bdf"))" >&2
 		return 1
 	fi
 	vfio_group "$bdf"
@@ -215,7 +217,7 @@ bind_vfio() {
 
 unbind_vfio() {
 	local bdf=$1 dev=/sys/bus/pci/devices/$1
-	[ -d "$dev" ] || { diag "unbind_vfio: $bdf: no such PCI device"; return 1; }
+	[ -d "$dev" ] || { echo "unbind_vfio: $bdf: no such PCI device" >&2; return 1; }
 	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
 	echo >"$dev/driver_override"
 	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null
