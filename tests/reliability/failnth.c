@@ -169,7 +169,7 @@ static bool kmsg_fault(struct fn_run *r)
 	enum kmsg_state st = KMSG_IDLE;
 	pid_t tid = syscall(SYS_gettid);
 	bool found = false, mine = false;
-	char rec[2048], kind[24] = "";
+	char rec[8192], kind[24] = "";
 	unsigned int frames = 0;
 	ssize_t n;
 
@@ -211,6 +211,7 @@ static bool kmsg_fault(struct fn_run *r)
 		}
 		if (st == KMSG_TRACE) {
 			char fn[128];
+			int len = 0;
 
 			while (*msg == ' ')
 				msg++;
@@ -222,12 +223,14 @@ static bool kmsg_fault(struct fn_run *r)
 			}
 			if (*msg == '<' || !strncmp(msg, "? ", 2))
 				continue;
-			if (sscanf(msg, "%127[A-Za-z0-9_.]+0x", fn) != 1 || internal_frame(fn))
+			/* "func+0x1a/0x40": register dumps ("RIP: ...") are not frames. */
+			if (sscanf(msg, "%127[A-Za-z0-9_.]%n", fn, &len) != 1 || msg[len] != '+' ||
+			    internal_frame(fn))
 				continue;
 			if (frames < 3) {
-				size_t len = strlen(r->site);
+				size_t used = strlen(r->site);
 
-				snprintf(r->site + len, sizeof(r->site) - len, "%s%s",
+				snprintf(r->site + used, sizeof(r->site) - used, "%s%s",
 					 frames ? " < " : "", fn);
 				frames++;
 			}

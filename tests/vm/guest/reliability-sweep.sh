@@ -7,18 +7,19 @@
 # leave kmemleak clean; run-vm fails the test on any kernel splat.  Meant for
 # the debug kernel (fault injection, KASAN, lockdep, kmemleak).
 #
-#   reliability-sweep.sh [CASE...]     (default: every case failnth_sweep has)
+#   reliability-sweep.sh [REGEX]     (default: every case failnth_sweep has)
 #
+# REGEX (grep -E) selects cases by name, so that ctest has one entry per
+# kernel area (failnth_sweep --list shows the names).
 # A case whose device or feature is missing in this kernel is skipped; the
 # summary line of each case gives the number of injection points reached.
 . /tests/lib.sh
 
 [ -w /proc/self/fail-nth ] || bail_out "no /proc/self/fail-nth: not a fault-injection kernel"
 
-if [ $# -eq 0 ]; then
-	set -- $(failnth_sweep --list | cut -f1)
-fi
-[ $# -gt 0 ] || bail_out "failnth_sweep lists no cases"
+pattern=${1:-.}
+set -- $(failnth_sweep --list | cut -f1 | grep -E "$pattern")
+[ $# -gt 0 ] || bail_out "failnth_sweep has no case matching '$pattern'"
 
 # The vfio cases and stress use ivshmem's BAR2 through vfio-pci.
 vfio_bound=0

@@ -46,8 +46,9 @@ fixed)
 	;;
 revert)
 	diag "kernel without the fix: the log must show the dma_resv_add_fence WARNING"
-	phase "cursor updates with the resv lock contended and signals pending" signals=8
+	# The deterministic trigger first; the signal race after it may or may not hit.
 	phase "full fence list: reallocation fails under MODE_CURSOR" fill
+	phase "cursor updates with the resv lock contended and signals pending" signals=8
 	;;
 *)
 	bail_out "unknown mode '$mode' (fixed or revert)"
