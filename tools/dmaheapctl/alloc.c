@@ -392,24 +392,30 @@ static int check_ram(const struct alloc_args *a)
 	return -ENOMEM;
 }
 
+/* Progress on a terminal, once the work has taken a second; then every 200 ms. */
 struct progress {
-	bool enabled;
+	bool enabled, shown;
 	struct timespec last;
 };
 
-static void progress(struct progress *p, uint64_t done, uint64_t total, uint64_t size)
+static long elapsed_ms(const struct timespec *from)
 {
 	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - from->tv_sec) * 1000 + (now.tv_nsec - from->tv_nsec) / 1000000;
+}
+
+static void progress(struct progress *p, uint64_t done, uint64_t total, uint64_t size)
+{
 	char buf[32];
 
-	if (!p->enabled)
+	if (!p->enabled || (done == total && !p->shown))
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (done < total &&
-	    (now.tv_sec - p->last.tv_sec) * 1000000000L + (now.tv_nsec - p->last.tv_nsec) <
-		    200000000L)
+	if (done < total && elapsed_ms(&p->last) < (p->shown ? 200 : 1000))
 		return;
-	p->last = now;
+	clock_gettime(CLOCK_MONOTONIC, &p->last);
+	p->shown = true;
 	du_format_size(done * size, buf, sizeof(buf));
 	fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " buffers (%s)%s", du_command_name, done,
 		total, buf, done == total ? "\n" : "");
@@ -425,7 +431,7 @@ static int allocate_all(const struct alloc_args *a, int heap_fd, const struct ch
 	for (i = 0; i < a->count; i++) {
 		r = dh_alloc(heap_fd, a->size, a->fd_flags, c->pidfd, a->padding, &fds[i]);
 		if (r) {
-			if (pr.enabled)
+			if (pr.shown)
 				fputc('\n', stderr);
 			report_alloc_error(a, c, i, -r);
 			goto fail;

@@ -38,7 +38,7 @@ out_match "info: config space region, not mappable" "^7 CONFIG [0-9]+ rw-. no\$"
 out_match "info -J: sizes are JSON numbers" '^ +"bytes": 1048576,?$' vfiobarctl info -J -o INDEX,BYTES "$EDU"
 
 # --- read/write without DMABUFs
-out_match "pread: edu ID register" '^00000000: 010000ed  \|\.\.\.\.\|$' \
+out_match "pread: edu ID register" '^00000000: 010000ed +\|\.\.\.\.\|$' \
 	vfiobarctl read --method pread "$EDU" 0 0
 check "pwrite: edu liveness register" vfiobarctl write --method pread "$EDU" 0 4 0x12345678
 out_match "pread: liveness reads back inverted" '^00000004: edcba987 ' \

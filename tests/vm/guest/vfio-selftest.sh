@@ -17,7 +17,7 @@ edu=${EDU_BDF:-0000:00:03.0}
 ivshmem=${IVSHMEM_BDF:-0000:00:05.0}
 
 [ -x "$bin" ] || bail_out "$bin missing: is vfio listed in kernel/selftests?"
-grep -q 1 /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null ||
+grep -q '[Y1]' /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null ||
 	bail_out "vfio no-IOMMU mode is off (vfio.enable_unsafe_noiommu_mode=1)"
 
 grep -qs ' /sys/kernel/debug ' /proc/mounts ||
@@ -36,11 +36,17 @@ out=/tmp/vfio-selftest.out
 status=0
 VFIO_EDU_BDF=$edu VFIO_IVSHMEM_BDF=$ivshmem "$bin" >"$out" 2>&1 || status=$?
 
-# "ok N name", "ok N name # SKIP why", "not ok N name"; "#" lines are kept
-# as diagnostics.
+# "ok N name", "ok N [name] # SKIP why", "not ok N name"; "#" lines are
+# kept as diagnostics, "#  RUN  name ..." names the case a SKIP line may
+# leave unnamed.
 cases=0
+current=
 while IFS= read -r line; do
 	case "$line" in
+	"#  RUN "*)
+		current=$(echo "$line" | sed -n 's/^#  RUN  *\([^ ]*\) .*/\1/p')
+		echo "$line"
+		;;
 	"not ok "*)
 		cases=$((cases + 1))
 		name=${line#not ok }
@@ -48,9 +54,11 @@ while IFS= read -r line; do
 		;;
 	"ok "*"# SKIP"*)
 		cases=$((cases + 1))
-		name=${line#ok }
-		name=${name#* }
-		not_ok "selftest ${name%% # SKIP*}" "skipped:${name#* # SKIP}"
+		rest=${line#ok }
+		rest=${rest#* }
+		name=${rest%%# SKIP*}
+		name=${name% }
+		not_ok "selftest ${name:-$current}" "skipped:${rest#*# SKIP}"
 		;;
 	"ok "*)
 		cases=$((cases + 1))

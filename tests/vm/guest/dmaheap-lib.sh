@@ -1,0 +1,122 @@
+# Shared by the dmaheap-*.sh guest scripts (bash):  . /tests/dmaheap-lib.sh
+#
+#   dh_setup NAME...          make /sys/fs/cgroup/dh/NAME... with +memory
+#   dh_teardown               kill what dh_spawn started, remove the cgroups
+#   dh_spawn VAR CG CMD...    run CMD in the background in cgroup CG (a path
+#                             such as /dh/a); its pid goes to $VAR
+#   dh_kill PID...            SIGTERM and reap
+#   dmabuf_of CG              memory.stat "dmabuf" of CG (bytes; "" if none)
+#   local_dmabuf CG           the same without its child cgroups' share
+#   wait_dmabuf CG BYTES      poll until dmabuf_of CG is BYTES (memory.stat is
+#                             flushed at least every 2 s on 6.1); 0 if it got there
+#   check_dmabuf DESC CG BYTES  ok/not_ok on wait_dmabuf
+#   wait_file FILE [PATTERN]  poll until FILE is non-empty (or has PATTERN)
+#   bytes SIZE                4K -> 4096 (K, M, G)
+#
+# Scripts source /tests/lib.sh first.
+
+DH_CG=/sys/fs/cgroup/dh
+DH_PIDS=""
+
+dh_setup() {
+	local c
+	mkdir -p "$DH_CG" || bail_out "cannot create $DH_CG"
+	echo +memory >"$DH_CG/cgroup.subtree_control" || bail_out "cannot enable memory in $DH_CG"
+	for c in "$@"; do
+		mkdir -p "$DH_CG/$c" || bail_out "cannot create $DH_CG/$c"
+	done
+	trap dh_teardown EXIT
+}
+
+dh_kill() {
+	local p
+	for p in "$@"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "$@"; do
+		wait "$p" 2>/dev/null
+	done
+	return 0
+}
+
+dh_teardown() {
+	local d p
+	# shellcheck disable=SC2086
+	dh_kill $DH_PIDS
+	# The script may have moved itself into one of the cgroups.
+	echo $$ >/sys/fs/cgroup/cgroup.procs 2>/dev/null
+	for d in $(find "$DH_CG" -depth -type d 2>/dev/null); do
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			[ "$p" = $$ ] || kill -9 "$p" 2>/dev/null
+		done
+	done
+	sleep 0.2
+	for d in $(find "$DH_CG" -depth -type d 2>/dev/null); do
+		rmdir "$d" 2>/dev/null
+	done
+	return 0
+}
+
+# dh_spawn VAR CG CMD...: the subshell moves itself, then execs CMD (same pid).
+dh_spawn() {
+	local var=$1 cg=$2
+	shift 2
+	(echo "$BASHPID" >"/sys/fs/cgroup$cg/cgroup.procs" && exec "$@") &
+	eval "$var=$!"
+	DH_PIDS="$DH_PIDS $!"
+}
+
+dmabuf_of() {
+	awk '$1 == "dmabuf" { print $2 }' "/sys/fs/cgroup$1/memory.stat" 2>/dev/null
+}
+
+local_dmabuf() {
+	local total child sum=0 d
+	total=$(dmabuf_of "$1")
+	for d in /sys/fs/cgroup"$1"/*/; do
+		[ -f "$d/memory.stat" ] || continue
+		child=$(awk '$1 == "dmabuf" { print $2 }' "$d/memory.stat")
+		sum=$((sum + ${child:-0}))
+	done
+	echo $((total - sum))
+}
+
+wait_dmabuf() {
+	local i
+	for i in $(seq 60); do
+		[ "$(dmabuf_of "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+check_dmabuf() {
+	if wait_dmabuf "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "memory.stat dmabuf of $2 is $(dmabuf_of "$2"), expected $3"
+	fi
+}
+
+wait_file() {
+	local i
+	for i in $(seq 100); do
+		if [ -s "$1" ] && { [ -z "${2:-}" ] || grep -q -- "$2" "$1"; }; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	diag "timed out waiting for $1${2:+ to contain $2}"
+	[ -f "$1" ] && diag "$1: $(cat "$1")"
+	[ -f "$1.err" ] && diag "$1.err: $(cat "$1.err")"
+	return 1
+}
+
+bytes() {
+	case "$1" in
+	*K) echo $((${1%K} * 1024)) ;;
+	*M) echo $((${1%M} * 1024 * 1024)) ;;
+	*G) echo $((${1%G} * 1024 * 1024 * 1024)) ;;
+	*) echo "$1" ;;
+	esac
+}
