@@ -7,6 +7,8 @@
 . /tests/lib.sh
 . /tests/dmaheap-lib.sh
 
+dh_require_charging
+
 dh_setup a b c
 dh_spawn sa /dh/a sleep 1000
 dh_spawn sb /dh/b sleep 1000

@@ -7,6 +7,8 @@
 . /tests/lib.sh
 . /tests/dmaheap-lib.sh
 
+dh_require_charging
+
 dh_setup caller target other limited
 dh_spawn target /dh/target sleep 1000
 out=/tmp/dh-charge.out

@@ -5,6 +5,8 @@
 . /tests/lib.sh
 . /tests/dmaheap-lib.sh
 
+dh_require_charging
+
 dh_setup caller target
 dh_spawn target /dh/target sleep 1000
 dh_spawn caller /dh/caller sleep 1000

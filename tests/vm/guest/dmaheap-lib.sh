@@ -12,11 +12,20 @@
 #   check_dmabuf DESC CG BYTES  ok/not_ok on wait_dmabuf
 #   wait_file FILE [PATTERN]  poll until FILE is non-empty (or has PATTERN)
 #   bytes SIZE                4K -> 4096 (K, M, G)
+#   dh_require_charging       bail out unless the kernel has the dma-heap memcg
+#                             series (these tests are meant for it, not skipped)
 #
 # Scripts source /tests/lib.sh first.
 
 DH_CG=/sys/fs/cgroup/dh
 DH_PIDS=""
+
+dh_require_charging() {
+	dmaheapctl features --check memcg memcg-dmabuf charge-pid-fd pidfd && return 0
+	dmaheapctl features -o NAME,STATE,REASON memcg memcg-dmabuf charge-pid-fd pidfd |
+		sed 's/^/# /'
+	bail_out "this kernel lacks the dma-heap memcg series (kernel/patches/series)"
+}
 
 dh_setup() {
 	local c

@@ -60,7 +60,7 @@ show grep '^dmabuf_cgroup_charged_bytes{cgroup="/tour' /tmp/dmabuf.prom
 
 echo
 echo "Charging needs a live process; anything else is refused with the reason:"
-show dmaheapctl alloc system 4K --charge-pid 99999
+show dmaheapctl alloc system 4K --charge-pid 99999 2>&1
 
 kill "$a1" "$a2" 2>/dev/null
 wait "$a1" "$a2" 2>/dev/null
