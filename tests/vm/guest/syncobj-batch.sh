@@ -34,7 +34,7 @@ test_errors() {
 	printf '%s\n' 'create a' '# comment' 'wait a -t 0' 'query -rn -o POINT a' >/tmp/err.batch
 	expect_err 1 EINVAL "^syncobjctl: line 3: a: wait: no fence at a point yet" \
 		"a failing line is named and stops the batch" $sctl -f /tmp/err.batch
-	expect_out "" "... nothing after it ran" sh -c "$sctl -f /tmp/err.batch 2>/dev/null"
+	expect_out "" "... nothing after it ran" sh -c "$sctl -f /tmp/err.batch 2>/dev/null; true"
 	printf '%s\n' 'create a' 'wait --for-submit a -t 10ms' >/tmp/err.batch
 	expect_err 4 ETIME "^syncobjctl: line 2: a: wait: timed out after 10ms: " \
 		"a timeout in a batch: exit 4 with its line" $sctl -f /tmp/err.batch

@@ -204,6 +204,34 @@ test_timeline_waits() {
 	drop "$a" "$b"
 }
 
+# Point 0 on a timeline, and points past 32 bits (IGT signal-point-0, 32bits-limit).
+test_point_limits() {
+	local a c
+	a=$(obj)
+	$sctl signal "$a@1" "$a@2" "$a@3"
+	if [ $drm = 1 ]; then
+		# DRM_IOCTL_SYNCOBJ_SIGNAL replaces the fence: the timeline is gone.
+		expect_ok "signal without a point (binary SIGNAL)" $sctl signal "$a"
+		expect_out 0 "... replaced the timeline: query 0" point_of "$a"
+		expect_err 1 EINVAL "^syncobjctl: $a@3: wait: no fence at a point yet" \
+			"... and @3 has no fence any more" $sctl wait -t 0 "$a@3"
+	else
+		# SYNCOBJ_IOC_SIGNAL adds point 0 behind the timeline's head.
+		expect_ok "signal without a point (timeline point 0)" $sctl signal "$a"
+		expect_out 3 "... keeps the timeline: query still 3" point_of "$a"
+		expect_ok "... and @3 still has its fence" $sctl wait -t 0 "$a@3"
+	fi
+	expect_ok "signal without a point makes a point-0 wait return" $sctl wait -t 0 "$a"
+	c=$(obj)
+	expect_ok "signal point 2^32 (32bits-limit)" $sctl signal "$c@4294967296"
+	expect_out 4294967296 "... query reports 4294967296" point_of "$c"
+	expect_ok "... wait 2^32 - 1 returns" $sctl wait -t 0 "$c@4294967295"
+	expect_ok "signal point 2^64 - 1" $sctl signal "$c@18446744073709551615"
+	expect_out 18446744073709551615 "... query reports it" point_of "$c"
+	expect_ok "... and a wait for it returns" $sctl wait -t 0 "$c@18446744073709551615"
+	drop "$a" "$c"
+}
+
 for backend in dev drm; do
 	use_backend $backend
 	diag "back end $B: $SYNCOBJCTL_DEVICE"
@@ -217,6 +245,7 @@ for backend in dev drm; do
 	test_delayed
 	test_interrupted
 	test_timeline_waits
+	test_point_limits
 	drop "$timeline" "$fence"
 done
 done_testing
