@@ -649,6 +649,63 @@ static int import_check(void *ctx, const struct fn_run *r)
 	return status;
 }
 
+/*
+ * A sync_file exported from a timeline point holds a dma_fence_chain node;
+ * importing it at a point of another timeline must add the fences inside
+ * it, never the chain node itself (kernel/patches 0100: before the fix,
+ * dma_fence_chain_init() WARNed here on every import).
+ */
+static int import_chain_prepare(void *ctx)
+{
+	struct so_ctx *c = ctx;
+	struct syncobj_sync_file_args a = { .sync_file_fd = -1, .point = 2 };
+	int r = two_pending(c);
+
+	if (!r)
+		r = so_signal_point(c, 0, 2);
+	if (r)
+		return r;
+	a.syncobj_fd = c->fd[0];
+	r = sweep_ioctl(c->dev, SYNCOBJ_IOC_EXPORT_SYNC_FILE, &a);
+	if (!r)
+		c->sync_file = a.sync_file_fd;
+	return r;
+}
+
+static int import_chain_run(void *ctx)
+{
+	struct so_ctx *c = ctx;
+	struct syncobj_sync_file_args a = { .syncobj_fd = c->fd[1],
+					    .sync_file_fd = c->sync_file,
+					    .point = 3 };
+
+	return sweep_ioctl(c->dev, SYNCOBJ_IOC_IMPORT_SYNC_FILE, &a);
+}
+
+/* Imported: point 3 of the second timeline is there and signaled; failed: absent. */
+static int import_chain_check(void *ctx, const struct fn_run *r)
+{
+	struct so_ctx *c = ctx;
+	uint64_t got[2] = { 0, 0 };
+	int status = 0, q;
+
+	q = so_query(c, 2, got);
+	if (q) {
+		fn_fail("import chain: query: %s", fn_errname(-q));
+		status = -1;
+	} else if (r->ret == 0 && got[1] != 3) {
+		fn_fail("import chain: imported, but the timeline is at %llu, not 3",
+			(unsigned long long)got[1]);
+		status = -1;
+	} else if (r->ret != 0 && got[1] != 0) {
+		fn_fail("import chain: failed with %s, but the timeline is at %llu",
+			fn_errname(-r->ret), (unsigned long long)got[1]);
+		status = -1;
+	}
+	so_release(c);
+	return status;
+}
+
 /* --- DRM only: handles <-> fds, destroy ------------------------------------ */
 
 static int handle_to_fd_run(void *ctx)
@@ -719,6 +776,8 @@ const struct sweep_case sweep_syncobj[] = {
 		 export_check),
 	DEV_CASE("import-sync-file", "SYNCOBJ_IOC_IMPORT_SYNC_FILE", import_prepare, import_run,
 		 import_check),
+	DEV_CASE("import-timeline-point", "SYNCOBJ_IOC_IMPORT_SYNC_FILE(exported timeline point)",
+		 import_chain_prepare, import_chain_run, import_chain_check),
 	DRM_CASE("create", "DRM_IOCTL_SYNCOBJ_CREATE", NULL, create_run, create_check),
 	DRM_CASE("destroy", "DRM_IOCTL_SYNCOBJ_DESTROY", export_prepare, destroy_run,
 		 release_check),
