@@ -44,8 +44,8 @@ static const struct du_colinfo columns[] = {
 	[COL_AGE] = { "AGE", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "seconds since the export" },
 	[COL_INODE] = { "INODE", 8, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "DMABUF inode" },
 	[COL_HOLDERS] = { "HOLDERS", 12, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
-			  "processes holding it now, other than the primary: PID(COMM) with "
-			  "fd and/or map" },
+			  "processes holding it now, other than the primary: "
+			  "PID(COMM):fd|map|fd+map,..." },
 };
 
 static const int default_columns[] = { COL_ID,	  COL_RANGES, COL_ATTR, COL_SIZE,
@@ -114,8 +114,8 @@ static void format_holders(const struct du_dmabuf_set *set, uint64_t inode, pid_
 
 		if (p->pid == primary)
 			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%d(%s)%s%s%s", used ? " " : "",
-					 (int)p->pid, p->comm, h->fds ? " fd" : "",
+		used += (size_t)snprintf(buf + used, len - used, "%s%d(%s):%s%s%s", used ? "," : "",
+					 (int)p->pid, p->comm, h->fds ? "fd" : "",
 					 h->fds && h->maps ? "+" : "", h->maps ? "map" : "");
 	}
 }

@@ -8,11 +8,12 @@
 
 PAT=/sys/kernel/debug/x86/pat_memtype_list
 
+vfiobarctl bind "$EDU" >/dev/null || bail_out "cannot bind $EDU"
+vfiobarctl bind "$IVS" >/dev/null || bail_out "cannot bind $IVS"
+# The DMABUF interfaces are probed on a device bound to vfio-pci.
 for f in dma-buf-export dma-buf-mmap dma-buf-revoke-ioctl dma-buf-attr-flags; do
 	check "features: $f present" vfiobarctl features --check "$f"
 done
-vfiobarctl bind "$EDU" >/dev/null || bail_out "cannot bind $EDU"
-vfiobarctl bind "$IVS" >/dev/null || bail_out "cannot bind $IVS"
 out_is "info --features: the seed's ABI, not the later features" \
 	"dma-buf-export present
 dma-buf-mmap present
@@ -28,9 +29,9 @@ check "write liveness through a DMABUF" vfiobarctl write --method dmabuf "$EDU" 
 out_match "liveness reads back inverted through a DMABUF" '^00000004: 5a5a0ff2 ' \
 	vfiobarctl read --method dmabuf "$EDU" 0 4
 start_bg auto vfiobarctl read "$EDU" 0 0 --watch 1s
-out_is "--method auto maps a DMABUF vfiobarctl exported and named" \
-	"export $EDU 0 0x0-0xfff uc 0000:00:03.0/0:0 uc" \
-	vfiobarctl maps --pid "$BG_PID" -n -r -o KIND,DEVICE,BAR,RANGE,ATTR,NAME
+out_is "--method auto maps a DMABUF vfiobarctl exported" "export $EDU 0 0x0-0xfff uc" \
+	vfiobarctl maps --pid "$BG_PID" -n -r -o KIND,DEVICE,BAR,RANGE,ATTR
+out_is "and named it" "0000:00:03.0/0:0 uc" vfiobarctl maps --pid "$BG_PID" -n -o NAME
 kill "$BG_PID"
 wait_bg "$BG_PID"
 
@@ -38,12 +39,13 @@ wait_bg "$BG_PID"
 out_match "export -- CMD: the subordinate reads edu's ID on fd 3" '^00000000: 010000ed ' \
 	vfiobarctl export "$EDU" 0:0+4K -- vfiobarctl read --dmabuf 3 0
 run vfiobarctl export "$EDU" 0:0+4K -- sh -c 'ls -l /proc/$$/fd; env'
-check "the subordinate has the DMABUF on fd 3" grep -q ' 3 -> /dmabuf:0000:00:03.0/0:0 uc$' "$RUN_OUT"
+keep_out /tmp/sub.out
+check "the subordinate has the DMABUF on fd 3" grep -q ' 3 -> /dmabuf:0000:00:03.0/0:0 uc$' /tmp/sub.out
 check "the subordinate has no VFIO device, group or container fd" \
-	sh -c "! grep -E 'vfio-device|/dev/vfio' $RUN_OUT"
+	sh -c "grep -q ' 3 -> ' /tmp/sub.out && ! grep -E 'vfio-device|/dev/vfio' /tmp/sub.out"
 check "the subordinate's environment describes the DMABUF" \
-	grep -qx "VFIOBARCTL_SIZE=4096" "$RUN_OUT"
-out_match "export without CMD prints what it exported" "^ +$EDU 0:0x0\+0x1000 uc +4096 +[0-9]+\$" \
+	grep -qx "VFIOBARCTL_SIZE=4096" /tmp/sub.out
+out_match "export without CMD prints what it exported" "^ +$EDU 0:0x0\+0x1000 +uc +4096 +[0-9]+\$" \
 	vfiobarctl export -n "$EDU" 0:0+4K
 
 # --- multi-range, nonzero offsets, aliasing, past the end (ivshmem BAR2 is RAM)
@@ -78,7 +80,7 @@ start_bg wc vfiobarctl export --wc "$IVS" 2:0x10000+64K -- \
 wc_export=$BG_PID
 check "the PAT list has the WC range while the WC DMABUF exists" \
 	grep -qx "PAT: \[mem $wc_start-$wc_end\] write-combining" "$PAT"
-wc_sub=$(pgrep -P "$wc_export")
+wc_sub=$(child_of "$wc_export")
 out_is "maps: the subordinate's mapping is WC, and the PAT agrees" \
 	"export $IVS 2 0x10000-0x10fff wc write-combining" \
 	vfiobarctl maps --pid "$wc_sub" -n -r -o KIND,DEVICE,BAR,RANGE,ATTR,MEMTYPE
@@ -87,9 +89,10 @@ wait_bg "$wc_export"
 check "the WC reservation goes with the DMABUF" sh -c "! grep -q '$wc_start' $PAT"
 start_bg uc vfiobarctl export "$IVS" 2:0x20000+4K -- vfiobarctl read --dmabuf 3 0 --watch 1s
 uc_export=$BG_PID
-uc_sub=$(pgrep -P "$uc_export")
+uc_sub=$(child_of "$uc_export")
 run vfiobarctl maps --pid "$uc_sub" -n -r -o KIND,ATTR,MEMTYPE
-check "maps: a UC mapping is not write-combining" grep -Eqx 'export uc ?(uncached-minus)?' "$RUN_OUT"
+keep_out /tmp/uc.out
+check "maps: a UC mapping is not write-combining" grep -Eqx 'export uc ?(uncached-minus)?' /tmp/uc.out
 uc_start=$(printf '0x%016x' $((bar2 + 0x20000)))
 check "no WC memtype for the UC range" sh -c "! grep '$uc_start' $PAT | grep -q write-combining"
 kill "$uc_sub"
@@ -128,7 +131,7 @@ bad "an unknown flag bit" "Invalid argument" 'unknown flag bits' --_flags 1 "$ED
 ide=0000:00:01.1
 if vfiobarctl list -n -r -o BARS "$ide" | grep -q ':io'; then
 	vfiobarctl bind "$ide" >/dev/null
-	iobar=$(vfiobarctl list -n -r -o BARS "$ide" | tr ',' '\n' | grep ':io$' | cut -d: -f1)
+	iobar=$(vfiobarctl list -n -r -o BARS "$ide" | tr ',' '\n' | grep ':io$' | head -1 | cut -d: -f1)
 	fails_with "an I/O BAR" 1 \
 		"^vfiobarctl: $ide: UC $iobar:0x0\+0x1000: cannot export \(BAR$iobar is an I/O port BAR\): Invalid argument\$" \
 		vfiobarctl export "$ide" "$iobar":0+4K

@@ -10,6 +10,10 @@
 #                                    pid in $BG_PID
 #   wait_bg PID                      its exit status, in $BG_STATUS
 #   bar_start BDF BAR                the BAR's physical address (hex) from sysfs
+#   child_of PID                     the pid of PID's (first) child process
+#   keep_out FILE                    copy the last run's stdout to FILE: `check`
+#                                    runs its command with stdout on $RUN_OUT, so
+#                                    a check cannot read $RUN_OUT itself
 #
 # Devices: $EDU (edu, 1 MiB MMIO BAR0) and $IVS (ivshmem, BAR2 = host file).
 . /tests/lib.sh
@@ -78,4 +82,20 @@ wait_bg() {
 
 bar_start() {
 	sed -n "$(($2 + 1))p" "/sys/bus/pci/devices/$1/resource" | cut -d' ' -f1
+}
+
+child_of() {
+	local d
+	for d in /proc/[0-9]*; do
+		# Field 4 of stat is the parent; comm (field 2) has no blanks here.
+		if [ "$(cut -d' ' -f4 "$d/stat" 2>/dev/null)" = "$1" ]; then
+			echo "${d#/proc/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+keep_out() {
+	cp "$RUN_OUT" "$1"
 }

@@ -30,7 +30,7 @@ start_bg sub1 vfiobarctl export --socket "$S" "$EDU" 0:0+4K -- vfiobarctl read -
 sub1=$BG_PID
 check "the looping subordinate read the ID" sh -c "echo '$BG_LINE' | grep -q '^00000000: 010000ed '"
 out_match "exports: export 2 is active, vended to the subordinate, which maps it" \
-	"^2 0:0x0\+0x1000 uc active $sub1 vfiobarctl $sub1\(vfiobarctl\) fd\+map\$" \
+	"^2 0:0x0\+0x1000 uc active $sub1 vfiobarctl $sub1\(vfiobarctl\):fd\+map\$" \
 	vfiobarctl exports --socket "$S" -n -r -o ID,RANGES,ATTR,STATE,PID,COMM,HOLDERS
 out_match "revoke 2" '^2: revoked 1 in [0-9.]+ us$' vfiobarctl revoke --socket "$S" 2
 wait_bg "$sub1"
