@@ -16,17 +16,8 @@
 #include <linux/sync_file.h>
 #include <linux/udmabuf.h>
 
+#include "sw_sync.h"
 #include "sweep.h"
-
-/* sw_sync's private uapi (drivers/dma-buf/sw_sync.c). */
-struct sw_sync_create_fence_data {
-	__u32 value;
-	char name[32];
-	__s32 fence;
-};
-#define SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_IOC_INC _IOW('W', 1, __u32)
-#define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
 
 #define SZ_1M (1024 * 1024)
 

@@ -22,6 +22,7 @@
 #include <linux/sync_file.h>
 #include <linux/syncobj.h>
 
+#include "sw_sync.h"
 #include "sweep.h"
 
 /* Mainline 6.6 uapi, newer than Debian's libdrm headers (as common/syncobj.c). */
@@ -35,14 +36,6 @@ struct drm_syncobj_eventfd {
 };
 #define DRM_IOCTL_SYNCOBJ_EVENTFD DRM_IOWR(0xCF, struct drm_syncobj_eventfd)
 #endif
-
-struct sw_sync_create_fence_data {
-	__u32 value;
-	char name[32];
-	__s32 fence;
-};
-#define SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
 
 struct so_ctx {
 	int dev; /* /dev/syncobj, or the DRM render node */

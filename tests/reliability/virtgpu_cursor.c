@@ -54,16 +54,7 @@
 #include <linux/dma-buf.h>
 
 #include "failnth.h"
-
-/* sw_sync's private uapi (drivers/dma-buf/sw_sync.c), as its selftests use it. */
-struct sw_sync_create_fence_data {
-	__u32 value;
-	char name[32];
-	__s32 fence;
-};
-#define SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_IOC_INC _IOW('W', 1, __u32)
-#define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
+#include "sw_sync.h"
 
 #define CURSOR_SIZE 64
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -15,23 +15,8 @@
 
 #include "err.h"
 #include "parse.h"
+#include "sw_sync.h"
 #include "syncobjctl.h"
-
-#define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
-
-/*
- * The sw_sync ioctls are debugfs-only and not in the installed uapi
- * headers; these mirror drivers/dma-buf/sw_sync.c (stable since 4.9).
- */
-struct sw_sync_create_fence_data {
-	__u32 value;
-	char name[32];
-	__s32 fence;
-};
-
-#define SW_SYNC_IOC_MAGIC 'W'
-#define SW_SYNC_IOC_CREATE_FENCE _IOWR(SW_SYNC_IOC_MAGIC, 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_IOC_INC _IOW(SW_SYNC_IOC_MAGIC, 1, __u32)
 
 struct swsync_args {
 	struct sctl_out out;
