@@ -22,31 +22,16 @@
 #include <linux/syncobj.h>
 
 #include "c.h"
+#include "drm_compat.h"
 #include "syncobj.h"
 
 /*
- * DRM uapi that Debian 12's libdrm 2.4.114 headers predate.  Values and
- * layouts from mainline 6.6's include/uapi/drm/drm.h: DRM_IOCTL_SYNCOBJ_EVENTFD
- * (nr 0xCF) with struct drm_syncobj_eventfd, and WAIT_DEADLINE with the
- * deadline_nsec field appended to both wait structs.  drm_ioctl() copies
- * the size encoded in the command, so the longer wait structs also work
- * on kernels without deadline support (which then refuse the flag).
+ * struct drm_syncobj_wait and drm_syncobj_timeline_wait as of mainline 6.6,
+ * with the deadline_nsec field of WAIT_DEADLINE (drm_compat.h) appended,
+ * which Debian 12's libdrm headers predate.  drm_ioctl() copies the size
+ * encoded in the command, so the longer wait structs also work on kernels
+ * without deadline support (which then refuse the flag).
  */
-#ifndef DRM_IOCTL_SYNCOBJ_EVENTFD
-struct drm_syncobj_eventfd {
-	__u32 handle;
-	__u32 flags;
-	__u64 point;
-	__s32 fd;
-	__u32 pad;
-};
-#define DRM_IOCTL_SYNCOBJ_EVENTFD DRM_IOWR(0xCF, struct drm_syncobj_eventfd)
-#endif
-#ifndef DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE
-#define DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE (1 << 3)
-#endif
-
-/* struct drm_syncobj_wait and drm_syncobj_timeline_wait as of mainline 6.6. */
 struct du_drm_syncobj_wait {
 	__u64 handles;
 	__s64 timeout_nsec;

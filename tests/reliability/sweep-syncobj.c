@@ -22,20 +22,9 @@
 #include <linux/sync_file.h>
 #include <linux/syncobj.h>
 
+#include "drm_compat.h"
 #include "sw_sync.h"
 #include "sweep.h"
-
-/* Mainline 6.6 uapi, newer than Debian's libdrm headers (as common/syncobj.c). */
-#ifndef DRM_IOCTL_SYNCOBJ_EVENTFD
-struct drm_syncobj_eventfd {
-	__u32 handle;
-	__u32 flags;
-	__u64 point;
-	__s32 fd;
-	__u32 pad;
-};
-#define DRM_IOCTL_SYNCOBJ_EVENTFD DRM_IOWR(0xCF, struct drm_syncobj_eventfd)
-#endif
 
 struct so_ctx {
 	int dev; /* /dev/syncobj, or the DRM render node */
