@@ -54,18 +54,11 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 
+#include "dmaheap_alloc24.h"
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-
-struct dma_heap_allocation_data_24 {
-	__u64 len;
-	__u32 fd;
-	__u32 fd_flags;
-	__u64 heap_flags;
-};
-
-#define DMA_HEAP_IOCTL_ALLOC_24 _IOWR(DMA_HEAP_IOC_MAGIC, 0x0, struct dma_heap_allocation_data_24)
 
 static const char *prog = "dmaheap-ioctl";
 static volatile sig_atomic_t got_usr1, got_usr2, got_term;

@@ -16,15 +16,7 @@
 #include <linux/dma-heap.h>
 #include <linux/ioctl.h>
 
-/* The layout before charge_pid_fd (Linux 5.6 to today's mainline). */
-struct dma_heap_allocation_data_24 {
-	__u64 len;
-	__u32 fd;
-	__u32 fd_flags;
-	__u64 heap_flags;
-};
-
-#define DMA_HEAP_IOCTL_ALLOC_24 _IOWR(DMA_HEAP_IOC_MAGIC, 0x0, struct dma_heap_allocation_data_24)
+#include "dmaheap_alloc24.h"
 
 #define DATA struct dma_heap_allocation_data
 #define DATA24 struct dma_heap_allocation_data_24
