@@ -10,9 +10,6 @@
  * and no process.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "dmabuf.h"
 #include "fuzz.h"
@@ -40,29 +37,6 @@ static int on_entry(const struct du_bufinfo_entry *e, void *arg)
 
 static char root[256];
 
-static void setup_root(void)
-{
-	_cleanup_free_ char *dir = NULL;
-
-	if (root[0])
-		return;
-	snprintf(root, sizeof(root), "%s/du-fuzz-XXXXXX", getenv("TMPDIR") ?: "/tmp");
-	if (!mkdtemp(root))
-		abort();
-	xasprintf(&dir, "%s/sys/kernel/debug/dma_buf", root);
-	for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	mkdir(dir, 0755);
-	free(dir);
-	dir = NULL;
-	xasprintf(&dir, "%s/proc", root);
-	mkdir(dir, 0755);
-	du_path_set_root(root);
-}
-
 static void remove_root(void)
 {
 	static const char *const tree[] = { "/sys/kernel/debug/dma_buf/bufinfo",
@@ -73,28 +47,27 @@ static void remove_root(void)
 					    "/proc",
 					    "" };
 
-	for (size_t i = 0; i < ARRAY_SIZE(tree); i++) {
-		_cleanup_free_ char *p = NULL;
+	fuzz_root_remove(root, tree, ARRAY_SIZE(tree));
+}
 
-		xasprintf(&p, "%s%s", root, tree[i]);
-		remove(p);
-	}
+static void setup_root(void)
+{
+	if (root[0])
+		return;
+	fuzz_root_create(root, sizeof(root));
+	fuzz_root_mkdirs(root, "/sys/kernel/debug/dma_buf");
+	fuzz_root_mkdirs(root, "/proc");
+	du_path_set_root(root);
+	atexit(remove_root);
 }
 
 static void check_scan(const uint8_t *data, size_t size)
 {
-	_cleanup_free_ char *path = NULL;
 	struct du_dmabuf_set set = { 0 };
-	int fd, r;
+	int r;
 
-	if (!root[0]) {
-		setup_root();
-		atexit(remove_root);
-	}
-	xasprintf(&path, "%s/sys/kernel/debug/dma_buf/bufinfo", root);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
-		abort();
+	setup_root();
+	fuzz_root_write(root, "/sys/kernel/debug/dma_buf/bufinfo", data, size);
 	r = du_dmabuf_scan(&set, DU_DMABUF_SCAN_DEBUGFS);
 	FUZZ_CHECK(r == 0, "scan of an empty /proc: %d", r);
 	for (size_t i = 0; i < set.nbufs; i++)

@@ -12,10 +12,7 @@
  * needs no NUL-free or newline-terminated input.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "parse.h"
@@ -33,44 +30,17 @@ static const char *const tree[] = {
 /* Remove the fixture tree when the fuzzer or replay exits. */
 static void remove_root(void)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(tree); i++) {
-		_cleanup_free_ char *path = NULL;
-
-		xasprintf(&path, "%s%s", root, tree[i]);
-		remove(path);
-	}
+	fuzz_root_remove(root, tree, ARRAY_SIZE(tree));
 }
 
 static void setup_root(void)
 {
-	_cleanup_free_ char *dir = NULL;
-
 	if (root[0])
 		return;
-	snprintf(root, sizeof(root), "%s/du-fuzz-XXXXXX", getenv("TMPDIR") ?: "/tmp");
-	if (!mkdtemp(root))
-		abort();
-	xasprintf(&dir, "%s/proc/1/fdinfo", root);
-	for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	if (mkdir(dir, 0755))
-		abort();
+	fuzz_root_create(root, sizeof(root));
+	fuzz_root_mkdirs(root, "/proc/1/fdinfo");
 	du_path_set_root(root);
 	atexit(remove_root);
-}
-
-static void write_file(const char *rel, const uint8_t *data, size_t size)
-{
-	_cleanup_free_ char *path = NULL;
-	int fd;
-
-	xasprintf(&path, "%s%s", root, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
-		abort();
 }
 
 /* Next part of the input up to a NUL byte (or the end). */
@@ -139,10 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fdinfolen = next_part(&data, &size, &fdinfo);
 	if (cglen > MAX_FILE || commlen > MAX_FILE || mapslen > MAX_FILE || fdinfolen > MAX_FILE)
 		return 0;
-	write_file("/proc/1/cgroup", cg, cglen);
-	write_file("/proc/1/comm", comm, commlen);
-	write_file("/proc/1/maps", maps, mapslen);
-	write_file("/proc/1/fdinfo/3", fdinfo, fdinfolen);
+	fuzz_root_write(root, "/proc/1/cgroup", cg, cglen);
+	fuzz_root_write(root, "/proc/1/comm", comm, commlen);
+	fuzz_root_write(root, "/proc/1/maps", maps, mapslen);
+	fuzz_root_write(root, "/proc/1/fdinfo/3", fdinfo, fdinfolen);
 	/* The texts as the parsers see them (no NUL bytes by construction). */
 	cgtext = strndup((const char *)cg, cglen);
 	commtext = strndup((const char *)comm, commlen);

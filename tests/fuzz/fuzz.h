@@ -17,12 +17,15 @@
 #ifndef DU_FUZZ_H
 #define DU_FUZZ_H
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "c.h"
 
@@ -67,6 +70,60 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/*
+ * A private fixture tree for the targets that read /proc and /sys through
+ * the root prefix (du_path_set_root()).  fuzz_root_create() makes the
+ * root, an empty $TMPDIR/du-fuzz-XXXXXX, in @root; fuzz_root_mkdirs()
+ * makes @rel and its parents below it (mkdir -p).  A failure aborts:
+ * without its fixture a target would check nothing.
+ */
+static inline void fuzz_root_create(char *root, size_t size)
+{
+	snprintf(root, size, "%s/du-fuzz-XXXXXX", getenv("TMPDIR") ?: "/tmp");
+	if (!mkdtemp(root))
+		abort();
+}
+
+static inline void fuzz_root_mkdirs(const char *root, const char *rel)
+{
+	_cleanup_free_ char *dir = NULL;
+
+	xasprintf(&dir, "%s%s", root, rel);
+	for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+	if (mkdir(dir, 0755))
+		abort();
+}
+
+/* @root/@rel with @data as its contents. */
+static inline void fuzz_root_write(const char *root, const char *rel, const void *data, size_t size)
+{
+	_cleanup_free_ char *path = NULL;
+	int fd;
+
+	xasprintf(&path, "%s%s", root, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
+		abort();
+}
+
+/*
+ * Remove what @tree names below @root, in order: files before their
+ * directories, "" (the root itself) last.  For the targets' atexit() handlers.
+ */
+static inline void fuzz_root_remove(const char *root, const char *const *tree, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *path = NULL;
+
+		xasprintf(&path, "%s%s", root, tree[i]);
+		remove(path);
+	}
 }
 
 #endif
