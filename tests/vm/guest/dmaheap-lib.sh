@@ -1,15 +1,23 @@
-# Shared by the dmaheap-*.sh guest scripts (bash):  . /tests/dmaheap-lib.sh
+# Shared by the dmaheap-*.sh guest scripts:  . /tests/dmaheap-lib.sh
+# (busybox ash or bash; dh_spawn needs bash).  A cgroup CG is a path under
+# /sys/fs/cgroup such as /dh/a, or the full path /sys/fs/cgroup/....
 #
 #   dh_setup NAME...          make /sys/fs/cgroup/dh/NAME... with +memory
 #   dh_teardown               kill what dh_spawn started, remove the cgroups
-#   dh_spawn VAR CG CMD...    run CMD in the background in cgroup CG (a path
-#                             such as /dh/a); its pid goes to $VAR
+#   dh_spawn VAR CG CMD...    run CMD in the background in cgroup CG; its pid
+#                             goes to $VAR
 #   dh_kill PID...            SIGTERM and reap
+#   dh_cgdir CG               the directory of CG
 #   dmabuf_of CG              memory.stat "dmabuf" of CG (bytes; "" if none)
 #   local_dmabuf CG           the same without its child cgroups' share
 #   wait_dmabuf CG BYTES      poll until dmabuf_of CG is BYTES (memory.stat is
 #                             flushed at least every 2 s on 6.1); 0 if it got there
+#   still_dmabuf CG BYTES     dmabuf_of CG is BYTES now and after the periodic flush
 #   check_dmabuf DESC CG BYTES  ok/not_ok on wait_dmabuf
+#   hold_start NAME ARGS...   dmaheap-ioctl -H ARGS in the background, output in
+#                             /tmp/NAME.out and .err; when it printed "ready",
+#                             sets HOLD_PID, HOLD_FD, HOLD_INO and HOLDER (its -k
+#                             child); 1 if it exited or took over 10 s
 #   wait_file FILE [PATTERN]  poll until FILE is non-empty (or has PATTERN)
 #   bytes SIZE                4K -> 4096 (K, M, G)
 #   dh_require_charging       bail out unless the kernel has the dma-heap memcg
@@ -70,19 +78,26 @@ dh_teardown() {
 dh_spawn() {
 	local var=$1 cg=$2
 	shift 2
-	(echo "$BASHPID" >"/sys/fs/cgroup$cg/cgroup.procs" && exec "$@") &
+	(echo "$BASHPID" >"$(dh_cgdir "$cg")/cgroup.procs" && exec "$@") &
 	eval "$var=$!"
 	DH_PIDS="$DH_PIDS $!"
 }
 
+dh_cgdir() {
+	case "$1" in
+	/sys/fs/cgroup/*) echo "$1" ;;
+	*) echo "/sys/fs/cgroup$1" ;;
+	esac
+}
+
 dmabuf_of() {
-	awk '$1 == "dmabuf" { print $2 }' "/sys/fs/cgroup$1/memory.stat" 2>/dev/null
+	awk '$1 == "dmabuf" { print $2 }' "$(dh_cgdir "$1")/memory.stat" 2>/dev/null
 }
 
 local_dmabuf() {
 	local total child sum=0 d
 	total=$(dmabuf_of "$1")
-	for d in /sys/fs/cgroup"$1"/*/; do
+	for d in "$(dh_cgdir "$1")"/*/; do
 		[ -f "$d/memory.stat" ] || continue
 		child=$(awk '$1 == "dmabuf" { print $2 }' "$d/memory.stat")
 		sum=$((sum + ${child:-0}))
@@ -99,12 +114,36 @@ wait_dmabuf() {
 	return 1
 }
 
+still_dmabuf() {
+	[ "$(dmabuf_of "$1")" = "$2" ] || return 1
+	sleep 2.5
+	[ "$(dmabuf_of "$1")" = "$2" ]
+}
+
 check_dmabuf() {
 	if wait_dmabuf "$2" "$3"; then
 		ok "$1"
 	else
 		not_ok "$1" "memory.stat dmabuf of $2 is $(dmabuf_of "$2"), expected $3"
 	fi
+}
+
+hold_start() {
+	local name=$1 i=0
+	shift
+	dmaheap-ioctl -H "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	HOLD_PID=$!
+	while ! grep -q '^ready' "/tmp/$name.out" 2>/dev/null; do
+		if ! kill -0 "$HOLD_PID" 2>/dev/null || [ $i -ge 100 ]; then
+			diag "$name: $(cat "/tmp/$name.err")"
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	HOLD_FD=$(sed -n 's/^fd=\([0-9]*\).*/\1/p' "/tmp/$name.out")
+	HOLD_INO=$(sed -n 's/.* ino=\([0-9]*\).*/\1/p' "/tmp/$name.out")
+	HOLDER=$(sed -n 's/^holder=//p' "/tmp/$name.out")
 }
 
 wait_file() {

@@ -14,6 +14,7 @@
 #    other holder), memory.max enforcement, and the dma-buf fdinfo.
 # Works with and without dma_heap.mem_accounting=1 on the command line.
 . /tests/lib.sh
+. /tests/dmaheap-lib.sh
 
 SELFTESTS=${VM_SELFTESTS:-/selftests}
 
@@ -104,62 +105,9 @@ fi
 
 CG=/sys/fs/cgroup/dmaheap-kernel
 
-# dmabuf CGROUP: the "dmabuf" value of CGROUP's memory.stat.
-dmabuf() {
-	awk '$1 == "dmabuf" { print $2; found = 1 } END { if (!found) print "missing" }' \
-		"$1/memory.stat"
-}
-
-# wait_dmabuf CGROUP VALUE: poll (memory.stat is flushed lazily, at least
-# every 2 s) until it shows VALUE; 0 if it did within 5 s.
-wait_dmabuf() {
-	local i=0
-	while [ $i -lt 25 ]; do
-		[ "$(dmabuf "$1")" = "$2" ] && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# still_dmabuf CGROUP VALUE: VALUE now and after the 2 s periodic flush.
-still_dmabuf() {
-	[ "$(dmabuf "$1")" = "$2" ] || return 1
-	sleep 2.5
-	[ "$(dmabuf "$1")" = "$2" ]
-}
-
-check_dmabuf() {
-	if wait_dmabuf "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1" "$2: dmabuf $(dmabuf "$2"), expected $3"
-	fi
-}
-
 # event CGROUP KEY: a memory.events counter.
 event() {
 	awk -v k="$2" '$1 == k { print $2 }' "$1/memory.events"
-}
-
-# hold_start NAME ARGS...: dmaheap-ioctl -H ARGS in the background, wait for
-# "ready"; sets HOLD_PID, HOLD_FD, HOLD_INO and HOLDER (the -k child).
-hold_start() {
-	local name=$1 i=0
-	shift
-	dmaheap-ioctl -H "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
-	HOLD_PID=$!
-	while ! grep -q '^ready' "/tmp/$name.out" 2>/dev/null; do
-		if ! kill -0 "$HOLD_PID" 2>/dev/null || [ $i -ge 100 ]; then
-			diag "$name: $(cat "/tmp/$name.err")"
-			return 1
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	HOLD_FD=$(sed -n 's/^fd=\([0-9]*\).*/\1/p' "/tmp/$name.out")
-	HOLD_INO=$(sed -n 's/.* ino=\([0-9]*\).*/\1/p' "/tmp/$name.out")
-	HOLDER=$(sed -n 's/^holder=//p' "/tmp/$name.out")
 }
 
 # hold_signal NAME SIG WORD: send SIG, wait until the holder printed WORD.
@@ -171,15 +119,6 @@ hold_signal() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-}
-
-reap() {
-	local p
-	for p in "$@"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	return 0
 }
 
 accounting=$(cat /sys/module/dma_heap/parameters/mem_accounting 2>/dev/null)
@@ -234,7 +173,7 @@ if [ "$accounting" = Y ]; then
 	if hold_start noacct $A system 1M; then
 		check "mem_accounting=Y: no pidfd charges the caller's cgroup" \
 			wait_dmabuf "$CG/alloc" 1048576
-		reap "$HOLD_PID"
+		dh_kill "$HOLD_PID"
 		check "... until the buffer is closed" wait_dmabuf "$CG/alloc" 0
 	else
 		not_ok "mem_accounting=Y: no pidfd charges the caller's cgroup" "$(cat /tmp/noacct.err)"
@@ -242,14 +181,14 @@ if [ "$accounting" = Y ]; then
 else
 	if hold_start noacct $A system 1M; then
 		check "mem_accounting=N: no pidfd charges nobody" still_dmabuf "$CG/alloc" 0
-		reap "$HOLD_PID"
+		dh_kill "$HOLD_PID"
 	else
 		not_ok "mem_accounting=N: no pidfd charges nobody" "$(cat /tmp/noacct.err)"
 	fi
 fi
 if hold_start self $A -s system 1M; then
 	check "the caller's own pidfd charges the caller's cgroup" wait_dmabuf "$CG/alloc" 1048576
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 	check "... until the buffer is closed" wait_dmabuf "$CG/alloc" 0
 else
 	not_ok "the caller's own pidfd charges the caller's cgroup" "$(cat /tmp/self.err)"
@@ -265,7 +204,7 @@ for heap in system reserved; do
 			check_dmabuf "$heap $size: the client's cgroup is charged $bytes" "$CG/client" $bytes
 			check_dmabuf "$heap $size: ... and so is its parent" "$CG" $bytes
 			check "$heap $size: the allocator's cgroup is not" still_dmabuf "$CG/alloc" 0
-			reap "$HOLD_PID"
+			dh_kill "$HOLD_PID"
 			check_dmabuf "$heap $size: closing uncharges it" "$CG/client" 0
 		else
 			not_ok "$heap $size: allocation charged to the client" "$(cat /tmp/sz.err)"
@@ -276,7 +215,7 @@ done
 # Unaligned lengths are charged by the page.
 if hold_start odd $A -p "$client" system 5000; then
 	check_dmabuf "a 5000-byte buffer is charged 8192 bytes" "$CG/client" 8192
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 	check_dmabuf "... and uncharged" "$CG/client" 0
 else
 	not_ok "a 5000-byte buffer is charged 8192 bytes" "$(cat /tmp/odd.err)"
@@ -295,7 +234,7 @@ if hold_start info $A -p "$client" -m system 1M; then
 	diag "maps: $(grep dmabuf "/proc/$HOLD_PID/maps")"
 	check "/proc/PID/maps shows the mapping as /dmabuf: with the inode" \
 		sh -c "grep '/dmabuf:' /proc/$HOLD_PID/maps | grep -qw $HOLD_INO"
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 else
 	not_ok "fdinfo of a dma-buf" "$(cat /tmp/info.err)"
 fi
@@ -303,7 +242,7 @@ if hold_start named $A -p "$client" -m -N dmaheap-test system 64K; then
 	f=/proc/$HOLD_PID/fdinfo/$HOLD_FD
 	check "a named buffer's fdinfo has name: dmaheap-test" grep -qx "name:[[:space:]]*dmaheap-test" "$f"
 	check "... and its mapping is /dmabuf:dmaheap-test" grep -q "/dmabuf:dmaheap-test" "/proc/$HOLD_PID/maps"
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 else
 	not_ok "a named buffer's fdinfo" "$(cat /tmp/named.err)"
 fi
@@ -314,12 +253,12 @@ if hold_start life $A -p "$client" -m -k system 4M; then
 	hold_signal life USR1 closed
 	check "lifetime: still charged after close, with the mapping and holder" \
 		still_dmabuf "$CG/client" 4194304
-	reap "$HOLDER"
+	dh_kill "$HOLDER"
 	check "lifetime: still charged after the holder exited, with the mapping" \
 		still_dmabuf "$CG/client" 4194304
 	hold_signal life USR2 unmapped
 	check_dmabuf "lifetime: uncharged by munmap of the last mapping" "$CG/client" 0
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 else
 	not_ok "lifetime: allocation with mapping and holder" "$(cat /tmp/life.err)"
 fi
@@ -327,9 +266,9 @@ if hold_start life2 $A -p "$client" -k system 4M; then
 	hold_signal life2 USR1 closed
 	check "lifetime: a holder process alone keeps the charge" \
 		still_dmabuf "$CG/client" 4194304
-	reap "$HOLDER"
+	dh_kill "$HOLDER"
 	check_dmabuf "lifetime: uncharged when that holder exits" "$CG/client" 0
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 else
 	not_ok "lifetime: allocation with a holder" "$(cat /tmp/life2.err)"
 fi
@@ -340,14 +279,14 @@ victim=$!
 sleep 0.3
 if hold_start outlive $A -p "$victim" system 2M; then
 	check_dmabuf "a buffer charged to a process ..." "$CG/client" 2097152
-	reap "$victim"
+	dh_kill "$victim"
 	check "... stays charged to its cgroup after the process exited" \
 		still_dmabuf "$CG/client" 2097152
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 	check_dmabuf "... until the buffer is released" "$CG/client" 0
 else
 	not_ok "a buffer charged to a process" "$(cat /tmp/outlive.err)"
-	reap "$victim"
+	dh_kill "$victim"
 fi
 
 # memory.max: the charge is real memory of the cgroup.
@@ -358,7 +297,7 @@ if hold_start cur $A -p "$client" system 16M; then
 	else
 		not_ok "a 16M charge shows in memory.current" "memory.current $cur"
 	fi
-	reap "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 else
 	not_ok "a 16M charge shows in memory.current" "$(cat /tmp/cur.err)"
 fi
@@ -382,6 +321,6 @@ check "memory.max 8M: 4M still fits" dmaheap-ioctl $A -p "$client" system 4M
 echo max >"$CG/client/memory.max"
 diag "memory.events of the client: $(tr '\n' ' ' <"$CG/client/memory.events")"
 
-reap "$client"
+dh_kill "$client"
 rmdir "$CG/client" "$CG/alloc" "$CG" 2>/dev/null
 done_testing

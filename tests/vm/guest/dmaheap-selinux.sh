@@ -12,63 +12,16 @@
 # plus the cases the hook does not gate (own pidfd, no pidfd) and the same
 # denied request in permissive mode, which then succeeds and is logged.
 . /tests/lib.sh
+. /tests/dmaheap-lib.sh
 
 CG=/sys/fs/cgroup/dmaheap-selinux
 SIZE=4M
 BYTES=4194304
 CTX=user_u:base_r
 
-# dmabuf CGROUP: the "dmabuf" value of CGROUP's memory.stat.
-dmabuf() {
-	awk '$1 == "dmabuf" { print $2; found = 1 } END { if (!found) print "missing" }' \
-		"$1/memory.stat"
-}
-
-# wait_dmabuf CGROUP VALUE: poll (memory.stat is flushed lazily, at least
-# every 2 s) until it shows VALUE; 0 if it did within 5 s.
-wait_dmabuf() {
-	local i=0
-	while [ $i -lt 25 ]; do
-		[ "$(dmabuf "$1")" = "$2" ] && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# still_dmabuf CGROUP VALUE: VALUE now and after the 2 s periodic flush.
-still_dmabuf() {
-	[ "$(dmabuf "$1")" = "$2" ] || return 1
-	sleep 2.5
-	[ "$(dmabuf "$1")" = "$2" ]
-}
-
 # The number of avc lines in the kernel log matching a pattern.
 avc_count() {
 	dmesg | grep -c "avc:  denied  { charge_to }.*$1" || true
-}
-
-# hold_start NAME ARGS...: run dmaheap-ioctl -H in the background, wait for
-# "ready"; sets HOLD_PID.
-hold_start() {
-	local name=$1 i=0
-	shift
-	dmaheap-ioctl -H "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
-	HOLD_PID=$!
-	while ! grep -q '^ready' "/tmp/$name.out" 2>/dev/null; do
-		if ! kill -0 "$HOLD_PID" 2>/dev/null || [ $i -ge 100 ]; then
-			diag "$name: $(cat "/tmp/$name.err")"
-			return 1
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-
-hold_stop() {
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
 }
 
 if ! grep -qw selinux /sys/kernel/security/lsm 2>/dev/null; then
@@ -112,7 +65,7 @@ if hold_start allowed -g "$CG/alloc" -C "$CTX:charger_t" -p "$client" system $SI
 	check "the client's cgroup is charged $BYTES bytes" wait_dmabuf "$CG/client" $BYTES
 	check "the allocator's cgroup is not charged" still_dmabuf "$CG/alloc" 0
 	check "the allocator ran in charger_t" grep -q "^$CTX:charger_t" "/proc/$HOLD_PID/attr/current"
-	hold_stop "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 	check "closing the buffer uncharges the client" wait_dmabuf "$CG/client" 0
 else
 	not_ok "charger_t charges a $SIZE buffer to client_t" "$(cat /tmp/allowed.err)"
@@ -153,7 +106,7 @@ if hold_start permissive -g "$CG/alloc" -C "$CTX:nocharge_t" -p "$client" system
 	else
 		not_ok "... and is logged as permissive=1"
 	fi
-	hold_stop "$HOLD_PID"
+	dh_kill "$HOLD_PID"
 	check "... and is uncharged on close" wait_dmabuf "$CG/client" 0
 else
 	not_ok "in permissive mode nocharge_t's charge to client_t succeeds" "$(cat /tmp/permissive.err)"
