@@ -3,7 +3,7 @@
  * drm_compat.h - DRM syncobj uapi that Debian 12's libdrm 2.4.114 headers
  * predate.  Values and layouts from mainline 6.6's include/uapi/drm/drm.h:
  * DRM_IOCTL_SYNCOBJ_EVENTFD (nr 0xCF) with struct drm_syncobj_eventfd, and
- * the WAIT_DEADLINE flag.  Include after <drm.h> or <xf86drm.h>.
+ * the WAIT_DEADLINE flag.
  */
 #ifndef DU_DRM_COMPAT_H
 #define DU_DRM_COMPAT_H
