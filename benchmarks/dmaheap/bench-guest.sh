@@ -48,6 +48,20 @@ lsfd_pipeline() {
 		           for (p in rss) print p, rss[p], pss[p] }' | sort -n
 }
 
+# Why the two differ, when they do: lsfd of util-linux 2.38 (Debian 12) can
+# give every dma-buf fd of a process the same INODE, where /proc/PID/fdinfo
+# (what dmaheapctl reads) has each buffer's own ino; the pipeline then
+# counts one buffer per process.
+explain_lsfd_inodes() {
+	local dup pid fd ino
+	dup=$(lsfd -r -n -o PID,FD,INODE,ASSOC -Q 'NAME =~ "^/dmabuf"' |
+		awk '$4 ~ /^[0-9]+$/ { k = $1 " " $3; if (k in seen) { print $1, $2, $3; exit } seen[k] = 1 }')
+	[ -n "$dup" ] || return 0
+	read -r pid fd ino <<<"$dup"
+	echo "  lsfd: fd $fd of $pid has INODE $ino like another fd of $pid;" \
+		"its fdinfo says ino $(awk '$1 == "ino:" { print $2 }' "/proc/$pid/fdinfo/$fd")"
+}
+
 dmaheapctl_audit() {
 	dmaheapctl audit -r -n -b -o PID,RSS,PSS | sort -n
 }
@@ -81,6 +95,7 @@ for conf in "100 10" "250 10" "500 10" "1000 10" "1000 20"; do
 	printf '%-7s %-6s %-7s %-11s %-11s %-7s %s\n' "$1" "$2" $(($1 * $2)) "${td}s" "${tl}s" "$ratio" "$same"
 	if [ "$same" = NO ]; then
 		diff /tmp/bench.dmaheapctl $out | head -5 | sed 's/^/  /'
+		explain_lsfd_inodes
 	fi
 	kill $holder
 	wait $holder
