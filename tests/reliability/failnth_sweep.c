@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pci.h" /* du_sysfs_write() */
 #include "sweep.h"
 
 static const struct sweep_case *const tables[] = {
@@ -37,18 +38,6 @@ static const struct sweep_case *find_case(const char *name)
 	return NULL;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static char cgroup_dir[64];
 
 /* A memory cgroup of our own, so memory.stat counts only this process. */
@@ -63,7 +52,7 @@ static void enter_cgroup(void)
 		return;
 	}
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	if (write_file(strcat(strcpy((char[96]){ 0 }, cgroup_dir), "/cgroup.procs"), pid))
+	if (du_sysfs_write(strcat(strcpy((char[96]){ 0 }, cgroup_dir), "/cgroup.procs"), pid))
 		printf("# cannot enter %s\n", cgroup_dir);
 }
 
@@ -74,7 +63,7 @@ static void leave_cgroup(void)
 	if (!cgroup_dir[0])
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	write_file("/sys/fs/cgroup/cgroup.procs", pid);
+	du_sysfs_write("/sys/fs/cgroup/cgroup.procs", pid);
 	rmdir(cgroup_dir);
 }
 

@@ -38,6 +38,7 @@
 #include <linux/dma-heap.h>
 
 #include "procfs.h"
+#include "pci.h" /* du_sysfs_write() */
 
 #define MAX_CGROUPS 8
 #define MAX_WORKERS 16
@@ -52,24 +53,12 @@ struct counts {
 	int first_other;
 };
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 static int cg_write(const char *cg, const char *file, const char *val)
 {
 	_cleanup_free_ char *path = NULL;
 
 	xasprintf(&path, "%s/%s/%s", root, cg, file);
-	return write_file(path, val);
+	return du_sysfs_write(path, val);
 }
 
 static int cg_key(const char *cg, const char *file, const char *key, uint64_t *v)
